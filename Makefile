@@ -1,0 +1,53 @@
+# 《自动编码器：原理与代码实例》 — one entry point for readers, authors and CI.
+#
+#   make book      build the site into _build/html (from the outputs stored in the notebooks)
+#   make test      run every test: library unit tests, every notebook (nbval), site checks
+#   make lab       open the notebooks in JupyterLab with the book's environment
+#   make execute   re-run notebooks in place (fresh kernel each) to refresh their stored outputs
+#   make serve     serve the built site on http://127.0.0.1:$(PORT)/
+#   make clean     remove the built site
+#
+# Each target creates the project-local venv (.venv) from requirements.txt if it is
+# missing or stale. Data: set AUTOENCODER_BOOK_DATA to an offline mirror, else the
+# loaders download into ~/.keras/datasets (see README).
+
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3
+PORT ?= 8000
+# Parallel pytest workers; notebooks are kept whole on one worker (--dist loadfile).
+JOBS ?= 2
+# `make execute NB=book/ch02_core_concepts/ch02_first_autoencoder.ipynb` refreshes one notebook.
+NB ?=
+
+BIN := $(VENV)/bin
+export PYTHONHASHSEED := 0
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export MPLBACKEND := Agg
+
+.PHONY: venv book test lab execute serve clean
+
+venv:
+	@PYTHON=$(PYTHON) scripts/ensure_venv.sh $(VENV)
+
+book: venv
+	rm -rf _build/html _build/.doctrees
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
+	@echo "site: _build/html/index.html"
+
+test: book
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+lab: venv
+	$(BIN)/jupyter lab book/
+
+execute: venv
+	$(BIN)/python scripts/execute_notebooks.py $(NB)
+
+serve:
+	@test -f _build/html/index.html || { echo "build the site first: make book" >&2; exit 1; }
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build

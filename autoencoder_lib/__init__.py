@@ -1,0 +1,14 @@
+"""autoencoder_lib: the shared code of 《自动编码器：原理与代码实例》.
+
+Modules, named by their job:
+
+- :mod:`autoencoder_lib.reproducibility`: seeding, quiet TensorFlow start-up;
+- :mod:`autoencoder_lib.data`: verified downloads and the book's data sets;
+- :mod:`autoencoder_lib.models`: Keras autoencoder builders;
+- :mod:`autoencoder_lib.plotting`: CJK font set-up, image grids, training curves.
+
+Importing the package does not import TensorFlow, so
+``reproducibility.quiet_tensorflow()`` can still run before it.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,455 @@
+"""Data sets of the book, fetched once, verified by sha256, then read locally.
+
+Where a file comes from, in this order:
+
+1. a **mirror directory** named by the environment variable
+   ``AUTOENCODER_BOOK_DATA`` (or the ``mirror=`` argument): a read-only folder
+   with the same layout as the cache, e.g. ``<mirror>/fashion-mnist/t10k-labels-idx1-ubyte.gz``.
+   CI points it at an offline copy, so tests never touch the network;
+2. the **cache directory**: ``AUTOENCODER_BOOK_CACHE`` if set, else Keras's
+   own cache ``$KERAS_HOME/datasets`` (default ``~/.keras/datasets``). The
+   layout is Keras's, so files that ``keras.datasets.fashion_mnist`` already
+   downloaded are reused (after their hash is checked);
+3. a **download** into the cache, streamed to a temporary file in the same
+   folder, checked against the expected sha256, then renamed into place. A
+   failed or corrupt download never leaves a partial file behind. Setting
+   ``AUTOENCODER_BOOK_OFFLINE=1`` forbids downloads.
+
+Explained in 第2章 (first use) and 第5章 5.1节 (set-up).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "DataUnavailableError",
+    "DataIntegrityError",
+    "REMOTE_FILES",
+    "FASHION_MNIST_CLASSES",
+    "ECGSplits",
+    "cache_dir",
+    "fetch_file",
+    "load_fashion_mnist",
+    "load_ecg5000",
+    "load_digits",
+    "read_idx",
+]
+
+MIRROR_ENV = "AUTOENCODER_BOOK_DATA"
+CACHE_ENV = "AUTOENCODER_BOOK_CACHE"
+OFFLINE_ENV = "AUTOENCODER_BOOK_OFFLINE"
+
+_FASHION_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """A file the book downloads: where from, and what it must hash to."""
+
+    url: str
+    sha256: str
+    size: int
+
+
+#: Every file the book can download, keyed by its path relative to the cache.
+REMOTE_FILES: dict[str, RemoteFile] = {
+    "fashion-mnist/train-images-idx3-ubyte.gz": RemoteFile(
+        _FASHION_URL + "train-images-idx3-ubyte.gz",
+        "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+        26421880,
+    ),
+    "fashion-mnist/train-labels-idx1-ubyte.gz": RemoteFile(
+        _FASHION_URL + "train-labels-idx1-ubyte.gz",
+        "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+        29515,
+    ),
+    "fashion-mnist/t10k-images-idx3-ubyte.gz": RemoteFile(
+        _FASHION_URL + "t10k-images-idx3-ubyte.gz",
+        "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+        4422102,
+    ),
+    "fashion-mnist/t10k-labels-idx1-ubyte.gz": RemoteFile(
+        _FASHION_URL + "t10k-labels-idx1-ubyte.gz",
+        "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+        5148,
+    ),
+    "ecg5000/ecg.csv": RemoteFile(
+        "https://storage.googleapis.com/download.tensorflow.org/data/ecg.csv",
+        "72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1",
+        7877383,
+    ),
+}
+
+#: Fashion-MNIST class names (label 0 to 9), in Chinese as the book uses them.
+FASHION_MNIST_CLASSES = (
+    "T恤/上衣", "裤子", "套头衫", "连衣裙", "外套",
+    "凉鞋", "衬衫", "运动鞋", "包", "短靴",
+)
+
+
+class DataUnavailableError(FileNotFoundError):
+    """A data file is in no mirror and no cache, and cannot be downloaded."""
+
+
+class DataIntegrityError(OSError):
+    """A data file does not have the expected sha256 (corrupt or wrong file)."""
+
+
+# --------------------------------------------------------------------------
+# Fetching
+# --------------------------------------------------------------------------
+
+def cache_dir() -> Path:
+    """Return the cache directory that :func:`fetch_file` downloads into.
+
+    ``AUTOENCODER_BOOK_CACHE`` if set, else ``$KERAS_HOME/datasets``, else
+    ``~/.keras/datasets`` (Keras's own cache, so earlier Keras downloads are
+    reused). The folder is not created here.
+    """
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    keras_home = os.environ.get("KERAS_HOME") or os.path.join("~", ".keras")
+    return Path(keras_home).expanduser() / "datasets"
+
+
+def _sha256(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download(url: str, target: Path, expected_sha256: str, timeout: float) -> None:
+    """Stream ``url`` into ``target`` atomically, checking its sha256."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=target.name + ".", suffix=".part", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as resp:
+            while block := resp.read(1 << 20):
+                digest.update(block)
+                out.write(block)
+        got = digest.hexdigest()
+        if got != expected_sha256:
+            raise DataIntegrityError(
+                f"downloaded {url} but its sha256 is {got}, expected {expected_sha256}; "
+                "the partial file was removed, try again later"
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def fetch_file(
+    name: str,
+    *,
+    mirror: str | os.PathLike | None = None,
+    cache: str | os.PathLike | None = None,
+    download: bool | None = None,
+    timeout: float = 60.0,
+) -> Path:
+    """Return the local path of a verified data file, downloading it if needed.
+
+    Explained in 第5章 5.1节.
+
+    Parameters
+    ----------
+    name : str
+        Key of :data:`REMOTE_FILES`, e.g. ``"fashion-mnist/t10k-labels-idx1-ubyte.gz"``.
+    mirror : path-like, optional
+        Read-only mirror directory; default: ``$AUTOENCODER_BOOK_DATA``.
+    cache : path-like, optional
+        Cache directory; default: :func:`cache_dir`.
+    download : bool, optional
+        Allow downloading. Default: ``True`` unless ``AUTOENCODER_BOOK_OFFLINE=1``.
+    timeout : float, default 60
+        Network timeout in seconds.
+
+    Returns
+    -------
+    pathlib.Path
+        Path of a file whose sha256 matches the expected one.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a known file.
+    DataIntegrityError
+        If the mirror's copy has the wrong hash (the mirror is left untouched),
+        or a download has the wrong hash (nothing is left behind).
+    DataUnavailableError
+        If the file is nowhere locally and downloading is off or fails; the
+        message names the file, where it was looked for and the URL.
+    """
+    if name not in REMOTE_FILES:
+        raise ValueError(f"name must be one of {sorted(REMOTE_FILES)}, got {name!r}")
+    remote = REMOTE_FILES[name]
+    looked = []
+
+    mirror = mirror if mirror is not None else os.environ.get(MIRROR_ENV) or None
+    if mirror is not None:
+        candidate = Path(mirror).expanduser() / name
+        looked.append(str(candidate))
+        if candidate.is_file():
+            got = _sha256(candidate)
+            if got != remote.sha256:
+                raise DataIntegrityError(
+                    f"mirror file {candidate} has sha256 {got}, expected {remote.sha256}; "
+                    "replace it with a good copy (the mirror is never modified by the book)"
+                )
+            return candidate
+
+    target = Path(cache if cache is not None else cache_dir()).expanduser() / name
+    looked.append(str(target))
+    if target.is_file():
+        if _sha256(target) == remote.sha256:
+            return target
+        target.unlink()  # corrupt or truncated cache entry: drop it, then re-download
+
+    if download is None:
+        download = os.environ.get(OFFLINE_ENV, "") not in {"1", "true", "yes"}
+    hint = (
+        f"Data file {name!r} was not found (looked in: {', '.join(looked)}). "
+        f"Download {remote.url} ({remote.size} bytes, sha256 {remote.sha256}) and put it at "
+        f"{target}, or set {MIRROR_ENV} to a folder that holds {name}."
+    )
+    if not download:
+        raise DataUnavailableError(hint + f" Downloading is off ({OFFLINE_ENV} is set or download=False).")
+    try:
+        _download(remote.url, target, remote.sha256, timeout)
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        raise DataUnavailableError(hint + f" The download failed: {exc}.") from exc
+    return target
+
+
+# --------------------------------------------------------------------------
+# Fashion-MNIST
+# --------------------------------------------------------------------------
+
+def read_idx(path: str | os.PathLike) -> np.ndarray:
+    """Read a (gzipped) IDX file, the format of MNIST and Fashion-MNIST.
+
+    Parameters
+    ----------
+    path : path-like
+        ``.gz`` or plain IDX file holding unsigned bytes.
+
+    Returns
+    -------
+    numpy.ndarray of uint8
+        Shape given by the file header, e.g. ``(N, 28, 28)`` or ``(N,)``.
+
+    Raises
+    ------
+    ValueError
+        If the header is not an unsigned-byte IDX header or the size is wrong.
+    """
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        raw = fh.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
+        raise ValueError(f"{Path(path).name}: not an IDX file (bad magic number)")
+    if raw[2] != 0x08:
+        raise ValueError(f"{Path(path).name}: IDX type 0x{raw[2]:02x} is not unsigned byte (0x08)")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    if len(raw) - header != int(np.prod(shape)):
+        raise ValueError(f"{Path(path).name}: header says shape {shape}, data has {len(raw) - header} bytes")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def _check_shape_option(shape: str) -> None:
+    if shape not in ("flat", "image"):
+        raise ValueError(f"shape must be 'flat' or 'image', got {shape!r}")
+
+
+def _check_subset(n: int | None, total: int) -> None:
+    if n is None:
+        return
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"n must be an int or None, got {type(n).__name__}")
+    if not 1 <= n <= total:
+        raise ValueError(f"n must be between 1 and {total}, got {n}")
+
+
+def load_fashion_mnist(
+    split: str = "train",
+    *,
+    shape: str = "flat",
+    n: int | None = None,
+    seed: int = 0,
+    mirror: str | os.PathLike | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load Fashion-MNIST images scaled to [0, 1] and their labels.
+
+    Explained in 第2章 (first autoencoder) and 第5章.
+
+    Parameters
+    ----------
+    split : {"train", "test"}
+        60 000 training or 10 000 test images.
+    shape : {"flat", "image"}
+        ``"flat"`` gives ``x`` of shape ``(N, 784)``, ``"image"`` gives
+        ``(N, 28, 28, 1)`` (channels last, as Keras convolutions expect).
+    n : int, optional
+        Keep a random subset of ``n`` images, drawn without replacement with
+        ``seed`` (same ``n`` and ``seed``: same images, in the same order).
+    seed : int, default 0
+        Seed of the subset draw.
+    mirror : path-like, optional
+        Passed to :func:`fetch_file`.
+
+    Returns
+    -------
+    x : numpy.ndarray of float32, values in [0, 1]
+        Shape ``(N, 784)`` or ``(N, 28, 28, 1)``.
+    y : numpy.ndarray of int64, shape ``(N,)``
+        Class labels 0 to 9 (names in :data:`FASHION_MNIST_CLASSES`).
+    """
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    _check_shape_option(shape)
+    prefix = "train" if split == "train" else "t10k"
+    images = read_idx(fetch_file(f"fashion-mnist/{prefix}-images-idx3-ubyte.gz", mirror=mirror))
+    labels = read_idx(fetch_file(f"fashion-mnist/{prefix}-labels-idx1-ubyte.gz", mirror=mirror))
+    if images.shape[0] != labels.shape[0] or images.shape[1:] != (28, 28):
+        raise ValueError(f"unexpected Fashion-MNIST shapes {images.shape} and {labels.shape}")
+    _check_subset(n, images.shape[0])
+    if n is not None:
+        idx = np.random.default_rng(seed).permutation(images.shape[0])[:n]
+        images, labels = images[idx], labels[idx]
+    x = images.astype(np.float32) / np.float32(255.0)
+    x = x.reshape(-1, 784) if shape == "flat" else x.reshape(-1, 28, 28, 1)
+    return x, labels.astype(np.int64)
+
+
+# --------------------------------------------------------------------------
+# ECG5000
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ECGSplits:
+    """ECG5000 split into training, validation and test sets, scaled.
+
+    All ``x_*`` are float32 arrays of shape ``(N, 140)``; all ``y_*`` are int64
+    of shape ``(N,)`` with ``1`` = normal heartbeat and ``0`` = abnormal.
+    ``scale_min`` and ``scale_max`` were computed on ``x_train`` only; the
+    same affine map ``(x - scale_min) / (scale_max - scale_min)`` was applied
+    to every split, so validation and test values may fall slightly outside [0, 1].
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    scale_min: float
+    scale_max: float
+
+
+def load_ecg5000(
+    *,
+    val_fraction: float = 0.15,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    mirror: str | os.PathLike | None = None,
+) -> ECGSplits:
+    """Load ECG5000, split it (stratified by label), then min-max scale it.
+
+    The order matters: the data are split *first*, and the scaling constants
+    are fitted on the training split alone, so nothing about the validation
+    or test heartbeats leaks into training. Used by the anomaly-detection
+    section of 第6章 (planned); the split is documented here.
+
+    Parameters
+    ----------
+    val_fraction, test_fraction : float
+        Fractions of all 4998 rows for validation and test; both in (0, 1)
+        with a sum below 1.
+    seed : int, default 0
+        Seed of the stratified shuffle.
+    mirror : path-like, optional
+        Passed to :func:`fetch_file`.
+
+    Returns
+    -------
+    ECGSplits
+    """
+    for arg, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+        if not isinstance(value, (float, int)) or not 0.0 < value < 1.0:
+            raise ValueError(f"{arg} must be in (0, 1), got {value!r}")
+    if val_fraction + test_fraction >= 1.0:
+        raise ValueError(
+            f"val_fraction + test_fraction must be below 1, got {val_fraction} + {test_fraction}"
+        )
+    from sklearn.model_selection import train_test_split
+
+    table = np.loadtxt(fetch_file("ecg5000/ecg.csv", mirror=mirror), delimiter=",", dtype=np.float64)
+    if table.ndim != 2 or table.shape[1] != 141:
+        raise ValueError(f"ecg.csv should have 141 columns, got shape {table.shape}")
+    x, y = table[:, :140], table[:, 140].astype(np.int64)
+    x_rest, x_test, y_rest, y_test = train_test_split(
+        x, y, test_size=test_fraction, stratify=y, random_state=seed
+    )
+    x_train, x_val, y_train, y_val = train_test_split(
+        x_rest, y_rest, test_size=val_fraction / (1.0 - test_fraction), stratify=y_rest,
+        random_state=seed,
+    )
+    lo, hi = float(x_train.min()), float(x_train.max())
+
+    def scale(a: np.ndarray) -> np.ndarray:
+        return ((a - lo) / (hi - lo)).astype(np.float32)
+
+    return ECGSplits(scale(x_train), y_train, scale(x_val), y_val, scale(x_test), y_test, lo, hi)
+
+
+# --------------------------------------------------------------------------
+# scikit-learn's 8x8 digits (bundled, no download)
+# --------------------------------------------------------------------------
+
+def load_digits(
+    *, shape: str = "flat", dtype: type | np.dtype = np.float32
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load scikit-learn's 1797 handwritten 8×8 digits, scaled to [0, 1].
+
+    Bundled with scikit-learn, so it needs no download: the book uses it
+    where a tiny, fast image set serves (第3章, 第4章).
+
+    Parameters
+    ----------
+    shape : {"flat", "image"}
+        ``(1797, 64)`` or ``(1797, 8, 8, 1)``.
+    dtype : numpy dtype, default float32
+        Use ``np.float64`` for the from-scratch NumPy code and gradient checks.
+
+    Returns
+    -------
+    x : numpy.ndarray, values in [0, 1]
+        Pixel intensities (the originals are 0..16) divided by 16.
+    y : numpy.ndarray of int64, shape ``(1797,)``
+        Digit labels 0 to 9.
+    """
+    _check_shape_option(shape)
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"dtype must be a floating-point dtype, got {dtype}")
+    from sklearn.datasets import load_digits as _sk_load_digits
+
+    bunch = _sk_load_digits()
+    x = (bunch.data / 16.0).astype(dtype)
+    x = x if shape == "flat" else x.reshape(-1, 8, 8, 1)
+    return x, bunch.target.astype(np.int64)

@@ -1,0 +1,208 @@
+"""Figures used across chapters: CJK font set-up, image grids, training curves.
+
+Explained in 第2章 (first use). Every function returns the Matplotlib
+``Figure`` it drew on, so a notebook can ``glue`` it or save it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+
+__all__ = ["use_chinese_font", "plot_image_rows", "plot_reconstructions", "plot_history"]
+
+#: The font shipped by the PyPI package ``mplfonts`` (Noto Sans CJK SC, SIL OFL 1.1).
+CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+def use_chinese_font() -> str:
+    """Make Matplotlib draw Chinese labels with Noto Sans CJK SC.
+
+    The font file comes from the pip package ``mplfonts`` (installed with the
+    book's requirements), so no system font is needed. The font is registered
+    with Matplotlib's font manager for this process only; nothing is written
+    into Matplotlib's installation. Explained in 第2章.
+
+    Returns
+    -------
+    str
+        The family name now first in ``font.sans-serif``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``mplfonts`` is installed without its font file.
+    """
+    import mplfonts
+    from matplotlib import font_manager
+
+    path = Path(mplfonts.__file__).parent / "fonts" / CJK_FONT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"CJK font not found at {path.name} inside mplfonts; reinstall mplfonts")
+    font_manager.fontManager.addfont(str(path))
+    family = font_manager.FontProperties(fname=str(path)).get_name()
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False  # the CJK font has no U+2212 minus
+    return family
+
+
+def _as_images(a: np.ndarray, image_shape: tuple[int, int] | None, arg: str) -> np.ndarray:
+    a = np.asarray(a)
+    if a.ndim == 4 and a.shape[-1] == 1:
+        a = a[..., 0]
+    if a.ndim == 2:
+        if image_shape is None:
+            side = int(round(np.sqrt(a.shape[1])))
+            if side * side != a.shape[1]:
+                raise ValueError(f"{arg}: cannot guess the image shape of {a.shape[1]} features; pass image_shape")
+            image_shape = (side, side)
+        if int(np.prod(image_shape)) != a.shape[1]:
+            raise ValueError(f"{arg}: image_shape {image_shape} does not match {a.shape[1]} features")
+        a = a.reshape(-1, *image_shape)
+    if a.ndim != 3:
+        raise ValueError(f"{arg} must have shape (N, H*W), (N, H, W) or (N, H, W, 1), got {np.shape(a)}")
+    return a
+
+
+def plot_image_rows(
+    rows: Sequence[np.ndarray],
+    labels: Sequence[str],
+    *,
+    n: int = 8,
+    image_shape: tuple[int, int] | None = None,
+    titles: Sequence[str] | None = None,
+    cmap: str = "gray",
+    vmin: float = 0.0,
+    vmax: float = 1.0,
+):
+    """Draw several rows of grey-scale images, one row per array.
+
+    Parameters
+    ----------
+    rows : sequence of arrays
+        Each of shape ``(N, H*W)``, ``(N, H, W)`` or ``(N, H, W, 1)``; the first
+        ``n`` images of each are drawn.
+    labels : sequence of str
+        One label per row, written at the left.
+    n : int, default 8
+        Images per row.
+    image_shape : (int, int), optional
+        Needed for flat rows that are not square.
+    titles : sequence of str, optional
+        One title per column (e.g. class names).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    if len(rows) != len(labels):
+        raise ValueError(f"rows and labels must have the same length, got {len(rows)} and {len(labels)}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    images = [_as_images(r, image_shape, f"rows[{i}]") for i, r in enumerate(rows)]
+    n = min(n, *(len(im) for im in images))
+    fig, axes = plt.subplots(len(images), n, figsize=(1.1 * n + 0.8, 1.2 * len(images) + 0.3), squeeze=False)
+    for r, (row, label) in enumerate(zip(images, labels)):
+        for c in range(n):
+            ax = axes[r, c]
+            ax.imshow(row[c], cmap=cmap, vmin=vmin, vmax=vmax)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0 and titles is not None:
+                ax.set_title(titles[c], fontsize=9)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
+    fig.tight_layout()
+    return fig
+
+
+def plot_reconstructions(
+    originals: np.ndarray,
+    reconstructions: np.ndarray,
+    *,
+    n: int = 8,
+    image_shape: tuple[int, int] | None = None,
+    titles: Sequence[str] | None = None,
+    labels: tuple[str, str] = ("原图", "重构"),
+):
+    """Draw originals (top row) above their reconstructions (bottom row).
+
+    Explained in 第2章 2.5节.
+
+    Parameters
+    ----------
+    originals, reconstructions : numpy.ndarray
+        Same shape, ``(N, H*W)``, ``(N, H, W)`` or ``(N, H, W, 1)``, values in [0, 1].
+    n : int, default 8
+        Number of image pairs.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if np.shape(originals) != np.shape(reconstructions):
+        raise ValueError(
+            f"originals and reconstructions must have the same shape, got "
+            f"{np.shape(originals)} and {np.shape(reconstructions)}"
+        )
+    return plot_image_rows([originals, reconstructions], list(labels), n=n, image_shape=image_shape, titles=titles)
+
+
+def plot_history(
+    history,
+    *,
+    keys: Sequence[str] = ("loss", "val_loss"),
+    names: Mapping[str, str] | None = None,
+    ylabel: str = "损失",
+    logy: bool = False,
+    ax=None,
+):
+    """Plot training curves (one line per metric) against the epoch number.
+
+    Explained in 第2章 2.5节.
+
+    Parameters
+    ----------
+    history : keras.callbacks.History or mapping of str to sequence of float
+        What ``model.fit`` returns, or its ``.history`` dict.
+    keys : sequence of str
+        Metrics to draw; keys absent from ``history`` are skipped, but at
+        least one must be present.
+    names : mapping, optional
+        Legend text per key; default ``{"loss": "训练集", "val_loss": "验证集"}``.
+    ylabel : str
+        Label of the y axis; include the unit (e.g. "MSE（每像素）").
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    data = getattr(history, "history", history)
+    if not isinstance(data, Mapping):
+        raise TypeError(f"history must be a keras History or a mapping, got {type(history).__name__}")
+    present = [k for k in keys if k in data]
+    if not present:
+        raise ValueError(f"none of keys {list(keys)} is in history (it has {sorted(data)})")
+    names = {"loss": "训练集", "val_loss": "验证集", **(names or {})}
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    else:
+        fig = ax.figure
+    for key in present:
+        values = np.asarray(data[key], dtype=float)
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=names.get(key, key))
+    ax.set_xlabel("轮次（epoch）")
+    ax.set_ylabel(ylabel)
+    if logy:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,96 @@
+"""Seeding and quiet TensorFlow start-up.
+
+Explained in 第2章 (a first autoencoder) and used by every notebook's first cell.
+
+TensorFlow prints C++ log lines (oneDNN notices, CPU feature hints) when it is
+imported. In a notebook those lines end up in the stored outputs, so both
+environment variables below must be set *before* TensorFlow is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import warnings
+
+import numpy as np
+
+__all__ = ["quiet_tensorflow", "set_seed"]
+
+#: Environment variables that silence TensorFlow's C++ start-up logs.
+TF_QUIET_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    # oneDNN custom ops print a notice at import and make float results depend
+    # on the CPU's instruction set; turning them off also helps reproducibility.
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+}
+
+
+def quiet_tensorflow() -> bool:
+    """Silence TensorFlow's C++ logs and Python warnings for this process.
+
+    Must run before ``import tensorflow`` (or ``import keras``) to affect the
+    C++ start-up logs. Explained in 第2章.
+
+    Returns
+    -------
+    bool
+        ``True`` if TensorFlow was not imported yet (the settings take full
+        effect), ``False`` if it was already imported (only the Python-side
+        logger is silenced; a warning says so).
+    """
+    already = "tensorflow" in sys.modules
+    for key, value in TF_QUIET_ENV.items():
+        os.environ[key] = value
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    if already:
+        warnings.warn(
+            "quiet_tensorflow() was called after TensorFlow was imported; "
+            "its C++ start-up logs may already have been printed. Call it first.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")
+    return not already
+
+
+def set_seed(seed: int = 0, *, tensorflow: bool = True) -> None:
+    """Seed Python's ``random``, NumPy and (optionally) Keras/TensorFlow.
+
+    With the same seed, the same machine and the same library versions, two
+    trainings give bit-identical weights. Different CPUs can still differ in
+    the last digits, so the book checks trained numbers with tolerances.
+    Explained in 第2章.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Non-negative seed.
+    tensorflow : bool, default True
+        Also seed Keras and TensorFlow (imports them, after
+        :func:`quiet_tensorflow`). Pass ``False`` in NumPy-only code.
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is not an integer.
+    ValueError
+        If ``seed`` is negative or does not fit in 32 bits.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if not 0 <= int(seed) < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    if tensorflow:
+        quiet = "tensorflow" not in sys.modules
+        if quiet:
+            quiet_tensorflow()
+        import keras
+
+        keras.utils.set_random_seed(seed)
