@@ -115,3 +115,40 @@ def test_noisy_pairs_rejects_bad_arguments(images, kwargs, error, match):
 def test_noisy_pairs_rejects_arrays_without_batch_axis():
     with pytest.raises(ValueError, match=r"x must have shape \(N, ...\)"):
         noise.noisy_pairs(np.zeros(5, dtype=np.float32), 0.1)
+
+
+def test_per_image_sigma_scales_the_noise_of_each_image_separately():
+    x = np.full((3, 16, 16), 0.5, dtype=np.float32)
+    noisy = noise.add_gaussian_noise(x, np.array([0.0, 0.05, 0.2]), seed=0, clip=None)
+    assert np.array_equal(noisy[0], x[0])
+    stds = np.std(noisy - x, axis=(1, 2))
+    assert stds[1] == pytest.approx(0.05, rel=0.15) and stds[2] == pytest.approx(0.2, rel=0.15)
+
+
+def test_per_image_sigma_must_match_the_batch():
+    with pytest.raises(ValueError, match=r"array of shape \(3,\), got shape \(2,\)"):
+        noise.add_gaussian_noise(np.zeros((3, 4, 4), dtype=np.float32), np.array([0.1, 0.2]))
+    with pytest.raises(ValueError, match="finite numbers >= 0"):
+        noise.add_gaussian_noise(np.zeros((2, 4, 4), dtype=np.float32), np.array([0.1, -0.2]))
+
+
+def test_noisy_pairs_with_a_sigma_range_draws_a_level_per_image():
+    x = np.full((400, 16, 16), 0.5, dtype=np.float32)
+    noisy, clean = noise.noisy_pairs(x, (0.0, 0.2), batch_size=400, seed=0, clip=None)[0]
+    stds = np.std(noisy - clean, axis=(1, 2))
+    assert stds.min() < 0.02 and stds.max() > 0.18 and stds.max() < 0.23
+    assert np.std(stds) > 0.04  # spread over the range, not one level for the whole batch
+
+
+@pytest.mark.parametrize(
+    "sigma, error, match",
+    [
+        ((0.3, 0.1), ValueError, r"sigma must be \(low, high\) with low <= high"),
+        ((0.1, 0.2, 0.3), ValueError, r"a pair \(low, high\)"),
+        ((-0.1, 0.2), ValueError, r"sigma\[0\] must be a finite number >= 0"),
+        (("a", 0.2), TypeError, r"sigma\[0\] must be a number, got str"),
+    ],
+)
+def test_noisy_pairs_rejects_bad_sigma_ranges(images, sigma, error, match):
+    with pytest.raises(error, match=match):
+        noise.noisy_pairs(images, sigma)
