@@ -157,10 +157,12 @@ def build_conv_autoencoder(
     Encoder: one ``Conv2D(filters[i], kernel_size, strides=2, padding="same")``
     per entry of ``filters``, each halving height and width (28 → 14 → 7 for
     two entries), then, if ``latent_dim`` is given, ``Flatten`` and a
-    ``Dense(latent_dim)`` code layer. The decoder mirrors it: a ``Dense`` layer
-    and a ``Reshape`` back to the smallest feature map, one upsampling stage
-    per entry of ``filters`` (in reverse order), each doubling height and
-    width, and a final ``Conv2D`` with as many channels as the input.
+    ``Dense(latent_dim)`` code layer. The decoder is the exact mirror: a
+    ``Dense`` layer and a ``Reshape`` back to the smallest feature map, then one
+    upsampling stage per entry of ``filters``, each doubling height and width
+    and stepping the channels back down the encoder's ladder: for
+    ``filters=(32, 64)`` and one input channel, 64 → 32 → 1. The last stage
+    outputs the input's channels with ``output_activation``.
 
     An upsampling stage is either a transposed convolution
     ``Conv2DTranspose(f, kernel_size, strides=2, padding="same")``
@@ -220,6 +222,8 @@ def build_conv_autoencoder(
     >>> parts = build_conv_autoencoder((28, 28, 1), 32, filters=(16, 32))
     >>> parts.encoder.output_shape, parts.autoencoder.output_shape
     ((None, 32), (None, 28, 28, 1))
+    >>> parts.decoder.get_layer("dec_tconv_1").output.shape  # 7x7x32 -> 14x14x16
+    (None, 14, 14, 16)
     """
     import keras
     from keras import layers
@@ -264,16 +268,19 @@ def build_conv_autoencoder(
     else:
         z_in = keras.Input(shape=small_shape, name="z")
         h = z_in
-    for i, f in enumerate(reversed(filters), start=1):
+    # Channels after each upsampling stage: the encoder's ladder walked back down to the input's.
+    ladder = list(reversed(filters[:-1])) + [channels]
+    for i, f in enumerate(ladder, start=1):
+        last = i == len(ladder)
+        act = output_activation if last else activation
         if upsampling == "transpose":
-            h = layers.Conv2DTranspose(f, kernel_size, strides=2, padding="same",
-                                       activation=activation, name=f"dec_tconv_{i}")(h)
+            h = layers.Conv2DTranspose(f, kernel_size, strides=2, padding="same", activation=act,
+                                       name="reconstruction" if last else f"dec_tconv_{i}")(h)
         else:
             h = layers.UpSampling2D(2, interpolation="nearest", name=f"dec_up_{i}")(h)
-            h = layers.Conv2D(f, kernel_size, padding="same", activation=activation,
-                              name=f"dec_conv_{i}")(h)
-    x_hat = layers.Conv2D(channels, kernel_size, padding="same", activation=output_activation,
-                          name="reconstruction")(h)
+            h = layers.Conv2D(f, kernel_size, padding="same", activation=act,
+                              name="reconstruction" if last else f"dec_conv_{i}")(h)
+    x_hat = h
     decoder = keras.Model(z_in, x_hat, name=f"{name}_decoder")
 
     x_full = keras.Input(shape=tuple(shape), name="x")
