@@ -98,11 +98,19 @@ def _gaussian_window(size: int, sigma: float) -> np.ndarray:
 
 
 def _filter_valid(a: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """Separable 'valid' filtering of (N, H, W, C) arrays along H and W with window ``g``."""
-    from numpy.lib.stride_tricks import sliding_window_view
+    """Separable 'valid' filtering of (N, H, W, C) arrays along H and W with window ``g``.
 
-    a = sliding_window_view(a, len(g), axis=1) @ g  # (N, H-s+1, W, C)
-    return sliding_window_view(a, len(g), axis=2) @ g  # (N, H-s+1, W-s+1, C)
+    Only positions where the whole window lies inside the image are kept:
+    the result has shape ``(N, H - s + 1, W - s + 1, C)`` for a window of ``s`` taps.
+    """
+    from scipy import ndimage
+
+    s = len(g)
+    lo = s // 2  # scipy centres the window on tap s // 2
+    for axis in (1, 2):
+        a = ndimage.correlate1d(a, g, axis=axis, mode="constant")
+        a = np.take(a, np.arange(lo, a.shape[axis] - (s - 1 - lo)), axis=axis)
+    return a
 
 
 def ssim(

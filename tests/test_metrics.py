@@ -61,12 +61,13 @@ def test_ssim_matches_tf_image_ssim(tf, image_pairs):
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
 
 
-def test_ssim_matches_tf_on_smooth_images_and_other_window(tf):
+@pytest.mark.parametrize("filter_size, filter_sigma", [(7, 1.0), (8, 1.2)])  # odd and even windows
+def test_ssim_matches_tf_on_smooth_images_and_other_windows(tf, filter_size, filter_sigma):
     yy, xx = np.mgrid[0:32, 0:32] / 31.0
     clean = np.stack([np.sin(3 * xx + p) * yy * 0.5 + 0.5 for p in (0.0, 1.0)])[..., None].astype(np.float32)
     blurred = (0.7 * clean + 0.3 * clean.mean()).astype(np.float32)
-    ours = metrics.ssim(clean, blurred, filter_size=7, filter_sigma=1.0)
-    theirs = tf.image.ssim(clean, blurred, max_val=1.0, filter_size=7, filter_sigma=1.0).numpy()
+    ours = metrics.ssim(clean, blurred, filter_size=filter_size, filter_sigma=filter_sigma)
+    theirs = tf.image.ssim(clean, blurred, max_val=1.0, filter_size=filter_size, filter_sigma=filter_sigma).numpy()
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
 
 
