@@ -153,7 +153,8 @@ def ssim(
     Returns
     -------
     numpy.ndarray of float64, shape (N,)
-        SSIM of each image, at most 1.
+        SSIM of each image, at most 1. Computed in float32 when both inputs
+        are float32, else in float64.
 
     Raises
     ------
@@ -164,7 +165,9 @@ def ssim(
         If ``data_range`` is not a number or ``filter_size`` is not an int.
     """
     data_range = _check_data_range(data_range)
-    x, x_hat = np.asarray(x, dtype=np.float64), np.asarray(x_hat, dtype=np.float64)
+    # float32 images are processed in float32 (as tf.image.ssim does, and twice as fast); others in float64.
+    dtype = np.float32 if np.result_type(x, x_hat) == np.float32 else np.float64
+    x, x_hat = np.asarray(x, dtype=dtype), np.asarray(x_hat, dtype=dtype)
     if x.shape != x_hat.shape:
         raise ValueError(f"x and x_hat must have the same shape, got {x.shape} and {x_hat.shape}")
     if x.ndim == 3:
@@ -178,11 +181,11 @@ def ssim(
     for arg, value in (("filter_sigma", filter_sigma), ("k1", k1), ("k2", k2)):
         if not value > 0:
             raise ValueError(f"{arg} must be positive, got {value}")
-    g = _gaussian_window(int(filter_size), float(filter_sigma))
+    g = _gaussian_window(int(filter_size), float(filter_sigma)).astype(dtype)
     c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
     mu_x, mu_y = _filter_valid(x, g), _filter_valid(x_hat, g)
     var_x = _filter_valid(x * x, g) - mu_x**2
     var_y = _filter_valid(x_hat * x_hat, g) - mu_y**2
     cov = _filter_valid(x * x_hat, g) - mu_x * mu_y
     ssim_map = ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / ((mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2))
-    return ssim_map.mean(axis=(1, 2, 3))
+    return ssim_map.mean(axis=(1, 2, 3), dtype=np.float64)
