@@ -2,8 +2,10 @@
 
 A table printed with ``print`` and padded with spaces falls apart as soon as a
 cell holds Chinese characters (they are twice as wide). A cell that ends with
-a :class:`MarkdownTable` shows it as a Markdown table: Jupyter and the built
-book render it as an HTML table, a terminal shows the Markdown source.
+a :class:`MarkdownTable` shows it as a Markdown table: Jupyter renders it as a
+table, a terminal shows the Markdown source. In the book, give such a cell the
+metadata ``{"mystnb": {"markdown_format": "gfm"}}`` (myst-nb renders notebook
+Markdown output as CommonMark by default, which has no tables).
 
 Explained in 第5章 5.4节 (first use).
 """
