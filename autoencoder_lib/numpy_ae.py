@@ -43,6 +43,7 @@ __all__ = [
     "Autoencoder",
     "make_autoencoder",
     "train",
+    "to_keras",
 ]
 
 #: Activation functions a :class:`Dense` layer knows.
@@ -779,3 +780,35 @@ def train(
         if x_val is not None:
             history["val_loss"].append(model.loss(x_val, loss))
     return history
+
+
+def to_keras(model: Autoencoder):
+    """Copy a NumPy :class:`Autoencoder` into a float64 ``keras.Sequential`` with the same weights.
+
+    The Keras model computes the same function with Keras's own ``Dense``
+    layers, so TensorFlow's automatic differentiation (``tf.GradientTape``) can
+    check the hand-written gradients. Explained in 第3章 3.3节.
+
+    Parameters
+    ----------
+    model : Autoencoder
+
+    Returns
+    -------
+    keras.Sequential
+        Layers ``dense_1, dense_2, ...``, dtype float64, activations as in
+        ``model`` (``"identity"`` becomes Keras's ``"linear"``); maps
+        ``(N, n)`` to ``(N, n)``.
+    """
+    if not isinstance(model, Autoencoder):
+        raise TypeError(f"model must be an Autoencoder, got {type(model).__name__}")
+    import keras
+
+    layers = [keras.Input(shape=(model.input_dim,), dtype="float64")]
+    for i, layer in enumerate(model.layers, start=1):
+        activation = "linear" if layer.activation == "identity" else layer.activation
+        layers.append(keras.layers.Dense(layer.n_out, activation=activation, dtype="float64",
+                                         name=f"dense_{i}"))
+    keras_model = keras.Sequential(layers, name="numpy_ae_copy")
+    keras_model.set_weights([p.copy() for p in model.parameters()])
+    return keras_model

@@ -218,23 +218,32 @@ def test_autoencoder_gradients_match_finite_differences(loss, output_activation,
     assert len(errors) == 8
 
 
-def test_autoencoder_gradients_match_tensorflow_gradient_tape(keras, rng):
+@pytest.mark.parametrize(("loss", "output_activation"), [("mse", "identity"), ("bce", "sigmoid")])
+def test_autoencoder_gradients_match_tensorflow_gradient_tape(keras, loss, output_activation, rng):
     import tensorflow as tf
 
-    model = nae.make_autoencoder((10, 7, 3), init="he", seed=7)
+    model = nae.make_autoencoder((10, 7, 3), output_activation=output_activation, init="he", seed=7)
     x = _batch(rng)
-    loss, grads = model.loss_and_gradients(x, "bce")
-    variables = [tf.Variable(p) for p in model.parameters()]
+    value, grads = model.loss_and_gradients(x, loss)
+    keras_model = nae.to_keras(model)
+    keras_loss = (keras.losses.MeanSquaredError(dtype="float64") if loss == "mse"
+                  else keras.losses.BinaryCrossentropy(dtype="float64"))
     with tf.GradientTape() as tape:
-        h = tf.nn.relu(x @ variables[0] + variables[1])
-        z = h @ variables[2] + variables[3]
-        h = tf.nn.relu(z @ variables[4] + variables[5])
-        logits = h @ variables[6] + variables[7]
-        tf_loss = keras.losses.BinaryCrossentropy(from_logits=True, dtype="float64")(x, logits)
-    tf_grads = tape.gradient(tf_loss, variables)
-    assert loss == pytest.approx(float(tf_loss), rel=1e-12)
+        tf_value = keras_loss(x, keras_model(x))
+    tf_grads = tape.gradient(tf_value, keras_model.trainable_weights)
+    assert value == pytest.approx(float(tf_value), rel=1e-12)
     for ours, theirs in zip(grads, tf_grads):
         np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_to_keras_copies_weights_and_computes_the_same_reconstruction(keras, rng):
+    model = nae.make_autoencoder((10, 6, 3), activation="sigmoid", seed=4)
+    keras_model = nae.to_keras(model)
+    x = _batch(rng)
+    assert keras_model.output_shape == (None, 10)
+    np.testing.assert_allclose(keras_model(x).numpy(), model.forward(x), rtol=1e-13)
+    with pytest.raises(TypeError, match="model must be an Autoencoder"):
+        nae.to_keras("not a model")
 
 
 def test_autoencoder_shapes_and_parameter_names():
