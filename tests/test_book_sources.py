@@ -124,7 +124,8 @@ def test_bibliography_entries_are_real_and_checkable():
 def test_glued_keys_used_in_prose_are_glued_in_the_same_notebook(path):
     nb = nbformat.read(path, as_version=4)
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    used = {k.split(":")[0] for k in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", prose)}
+    used = {k.split(":")[0] for k in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", prose)}  # roles
+    used |= set(re.findall(r"```\{glue(?::\w+)?\}\s+(\S+)", prose))  # directives
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     defined = set(re.findall(r"glue\(\s*[\"']([^\"']+)[\"']", code))
     assert used <= defined, f"prose pastes keys never glued: {sorted(used - defined)}"
