@@ -127,5 +127,5 @@ def test_glued_keys_used_in_prose_are_glued_in_the_same_notebook(path):
     used = {k.split(":")[0] for k in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", prose)}  # roles
     used |= set(re.findall(r"```\{glue(?::\w+)?\}\s+(\S+)", prose))  # directives
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    defined = set(re.findall(r"glue\(\s*[\"']([^\"']+)[\"']", code))
+    defined = set(re.findall(r"\bglue\w*\(\s*[\"']([^\"']+)[\"']", code))
     assert used <= defined, f"prose pastes keys never glued: {sorted(used - defined)}"
