@@ -36,6 +36,7 @@ def test_reconstruction_grid_has_two_rows_of_n_images():
     fig = plotting.plot_reconstructions(x, x[::-1], n=6)
     assert len(fig.axes) == 12
     assert fig.axes[0].get_ylabel() == "原图" and fig.axes[6].get_ylabel() == "重构"
+    assert not any(spine.get_visible() for ax in fig.axes for spine in ax.spines.values()), "images get no frame"
 
 
 def test_reconstruction_grid_rejects_mismatched_shapes():
