@@ -5,7 +5,9 @@ Modules, named by their job:
 - :mod:`autoencoder_lib.reproducibility`: seeding, quiet TensorFlow start-up;
 - :mod:`autoencoder_lib.data`: verified downloads and the book's data sets;
 - :mod:`autoencoder_lib.models`: Keras autoencoder builders;
-- :mod:`autoencoder_lib.plotting`: CJK font set-up, image grids, training curves.
+- :mod:`autoencoder_lib.plotting`: CJK font set-up, image grids, training curves;
+- :mod:`autoencoder_lib.numpy_ae`: the from-scratch NumPy autoencoder of 第3章 and 第4章;
+- :mod:`autoencoder_lib.gradcheck`: finite-difference checks of hand-written gradients.
 
 Importing the package does not import TensorFlow, so
 ``reproducibility.quiet_tensorflow()`` can still run before it.

@@ -114,6 +114,8 @@ def plot_image_rows(
             ax.imshow(row[c], cmap=cmap, vmin=vmin, vmax=vmax)
             ax.set_xticks([])
             ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_visible(False)
             if r == 0 and titles is not None:
                 ax.set_title(titles[c], fontsize=9)
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")

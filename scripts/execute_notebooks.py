@@ -10,6 +10,7 @@ Usage: python scripts/execute_notebooks.py [NOTEBOOK ...]   (default: every note
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -68,7 +69,7 @@ def main(argv: list[str]) -> int:
     paths = [p for p in paths if ".ipynb_checkpoints" not in p.parts]
     failed = 0
     for path in paths:
-        rel = path.relative_to(ROOT)
+        rel = os.path.relpath(path, ROOT)
         print(f"executing {rel} ...", flush=True)
         try:
             elapsed = execute(path)

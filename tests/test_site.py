@@ -1,0 +1,203 @@
+"""The built site (`make book`) in headless Chromium, served on 127.0.0.1 only.
+
+Every page must load with no failed request and no request to another host,
+typeset its formulas, load its images and render its diagrams; the Chinese
+search must find 编码器. Needs Debian's `chromium` (or set CHROMIUM).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    walk(toc.get("chapters"))
+    return [p + ".html" for p in pages]
+
+
+PAGES = _toc_pages()
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    if not (SITE / "index.html").is_file():
+        pytest.fail("the site is not built: run `make book` first (make test does it for you)")
+    return SITE
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _chromium() -> str:
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if candidate and (path := shutil.which(candidate)):
+            return path
+    pytest.fail(
+        "no Chromium found for the site test: install Debian's `chromium` "
+        "(apt-get install chromium; .ci/run does this) or set CHROMIUM=/path/to/chrome"
+    )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+class Visit:
+    """Open one page and record every request it makes."""
+
+    def __init__(self, browser, base_url: str, path: str):
+        self.base = base_url
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(base_url + path, wait_until="networkidle")
+
+    def external(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith((self.base, "data:", "blob:", "about:"))]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_everything_locally(browser, base_url, path):
+    v = Visit(browser, base_url, path)
+    try:
+        page = v.page
+        assert page.locator("h1").count() >= 1, "page has no title"
+        if page.locator(".math").count():
+            page.wait_for_selector("mjx-container", timeout=20_000)
+            assert page.locator("mjx-container").count() >= page.locator(".math").count()
+            assert page.locator("mjx-merror, .MathJax_Error").count() == 0, "MathJax reported a TeX error"
+        if page.locator("pre.mermaid, div.mermaid").count():
+            page.wait_for_selector(".mermaid svg", timeout=20_000)
+        broken = page.evaluate(
+            "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        assert not broken, f"images that did not load: {broken}"
+        page.wait_for_load_state("networkidle")
+        assert not v.failed, f"failed requests: {v.failed}"
+        assert not v.external(), f"requests to other hosts: {v.external()}"
+        assert not v.errors, f"JavaScript errors: {v.errors}"
+    finally:
+        v.close()
+
+
+def test_math_is_typeset_on_the_concepts_page(browser, base_url):
+    v = Visit(browser, base_url, "book/ch02_core_concepts/index.html")
+    try:
+        v.page.wait_for_selector("mjx-container", timeout=20_000)
+        assert v.page.locator("mjx-container").count() >= 10
+    finally:
+        v.close()
+
+
+def test_architecture_diagram_is_rendered(browser, base_url):
+    v = Visit(browser, base_url, "book/ch02_core_concepts/index.html")
+    try:
+        svg = v.page.wait_for_selector(".mermaid svg", timeout=20_000)
+        text = svg.text_content()
+        for label in ("编码器", "解码器", "损失"):
+            assert label in text
+        box = svg.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 50
+        assert not v.external()
+    finally:
+        v.close()
+
+
+def test_chinese_search_finds_the_word_encoder(browser, base_url):
+    v = Visit(browser, base_url, "search.html?q=" + quote("编码器"))
+    try:
+        v.page.wait_for_selector("ul.search li", timeout=20_000)
+        hits = v.page.locator("ul.search li").count()
+        assert hits >= 3, f"only {hits} search hits for 编码器"
+        assert not v.external()
+    finally:
+        v.close()
+
+
+class _Loads(HTMLParser):
+    """Collect URLs the browser would fetch on its own (not plain links)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "video", "audio") and a.get("src"):
+            self.urls.append(a["src"])
+        if tag == "link" and a.get("href") and a.get("rel") not in ("canonical",):
+            self.urls.append(a["href"])
+
+
+def test_no_page_references_another_host(site):
+    offenders = []
+    for html in site.rglob("*.html"):
+        parser = _Loads()
+        parser.feed(html.read_text(encoding="utf-8"))
+        remote = [u for u in parser.urls if re.match(r"^(https?:)?//", u)]
+        offenders += [f"{html.relative_to(site)}: {u}" for u in remote]
+    assert not offenders, offenders[:10]
+
+
+def test_no_repository_buttons_without_a_repository(site):
+    html = (site / "book" / "index.html").read_text(encoding="utf-8")
+    assert "executablebooks/jupyter-book" not in html
+    assert "github.com" not in html
+    assert "download" in html.lower(), "the download-notebook button is expected"
