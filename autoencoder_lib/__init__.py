@@ -7,7 +7,11 @@ Modules, named by their job:
 - :mod:`autoencoder_lib.models`: Keras autoencoder builders;
 - :mod:`autoencoder_lib.plotting`: CJK font set-up, image grids, training curves;
 - :mod:`autoencoder_lib.numpy_ae`: the from-scratch NumPy autoencoder of 第3章 and 第4章;
-- :mod:`autoencoder_lib.gradcheck`: finite-difference checks of hand-written gradients.
+- :mod:`autoencoder_lib.gradcheck`: finite-difference checks of hand-written gradients;
+- :mod:`autoencoder_lib.metrics`: per-image SSE/MSE, PSNR and SSIM;
+- :mod:`autoencoder_lib.baselines`: PCA and mean reconstructions, Gaussian and median denoisers;
+- :mod:`autoencoder_lib.noise`: clipped Gaussian noise and fresh-noise batches for denoising;
+- :mod:`autoencoder_lib.tables`: result tables that render as tables in the book.
 
 Importing the package does not import TensorFlow, so
 ``reproducibility.quiet_tensorflow()`` can still run before it.

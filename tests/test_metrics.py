@@ -1,11 +1,14 @@
-"""autoencoder_lib.metrics: per-image errors in stated units."""
+"""autoencoder_lib.metrics: per-image errors in stated units; PSNR and SSIM against TensorFlow's."""
 
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 import pytest
 
 from autoencoder_lib import metrics
+from autoencoder_lib.reproducibility import quiet_tensorflow
 
 
 def test_per_image_sse_and_mse_by_hand():
@@ -26,3 +29,110 @@ def test_mismatched_or_unbatched_input_is_rejected():
         metrics.per_image_sse(np.zeros((2, 3)), np.zeros((2, 4)))
     with pytest.raises(ValueError, match="batch axis"):
         metrics.per_image_mse(np.zeros(3), np.zeros(3))
+
+
+# --- PSNR and SSIM --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tf():
+    if "tensorflow" not in sys.modules:  # silence start-up logs unless another module already imported it
+        quiet_tensorflow()
+    import tensorflow
+
+    return tensorflow
+
+
+@pytest.fixture(scope="module")
+def image_pairs():
+    """Random 'clean' images and noisy versions of them, (6, 28, 28, 1) float32 in [0, 1]."""
+    rng = np.random.default_rng(0)
+    clean = rng.random((6, 28, 28, 1)).astype(np.float32)
+    noisy = np.clip(clean + 0.2 * rng.standard_normal(clean.shape), 0, 1).astype(np.float32)
+    return clean, noisy
+
+
+def test_psnr_matches_tf_image_psnr(tf, image_pairs):
+    clean, noisy = image_pairs
+    ours = metrics.psnr(clean, noisy)
+    theirs = tf.image.psnr(clean, noisy, max_val=1.0).numpy()
+    assert ours.shape == (6,)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5)
+
+
+def test_psnr_with_data_range_255_matches_tf(tf, image_pairs):
+    clean, noisy = (255 * a for a in image_pairs)
+    np.testing.assert_allclose(metrics.psnr(clean, noisy, data_range=255),
+                               tf.image.psnr(clean, noisy, max_val=255.0).numpy(), rtol=1e-5)
+
+
+def test_psnr_of_known_mse_is_exact():
+    x = np.zeros((1, 4, 4))
+    x_hat = np.full((1, 4, 4), 0.1)  # MSE 0.01 -> 20 dB
+    assert metrics.psnr(x, x_hat)[0] == pytest.approx(20.0)
+
+
+def test_psnr_of_identical_images_is_infinite_without_warning(image_pairs):
+    clean, _ = image_pairs
+    with np.errstate(all="raise"):
+        assert np.all(np.isinf(metrics.psnr(clean, clean)))
+
+
+def test_ssim_matches_tf_image_ssim(tf, image_pairs):
+    clean, noisy = image_pairs
+    ours = metrics.ssim(clean, noisy)
+    theirs = tf.image.ssim(clean, noisy, max_val=1.0).numpy()
+    assert ours.shape == (6,)
+    np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
+@pytest.mark.parametrize("filter_size, filter_sigma", [(7, 1.0), (8, 1.2)])  # odd and even windows
+def test_ssim_matches_tf_on_smooth_images_and_other_windows(tf, filter_size, filter_sigma):
+    yy, xx = np.mgrid[0:32, 0:32] / 31.0
+    clean = np.stack([np.sin(3 * xx + p) * yy * 0.5 + 0.5 for p in (0.0, 1.0)])[..., None].astype(np.float32)
+    blurred = (0.7 * clean + 0.3 * clean.mean()).astype(np.float32)
+    ours = metrics.ssim(clean, blurred, filter_size=filter_size, filter_sigma=filter_sigma)
+    theirs = tf.image.ssim(clean, blurred, max_val=1.0, filter_size=filter_size, filter_sigma=filter_sigma).numpy()
+    np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
+def test_ssim_accepts_images_without_channel_axis(image_pairs):
+    clean, noisy = image_pairs
+    np.testing.assert_allclose(metrics.ssim(clean[..., 0], noisy[..., 0]), metrics.ssim(clean, noisy))
+
+
+def test_ssim_is_one_for_identical_images_and_lower_for_noisier_ones(image_pairs):
+    clean, noisy = image_pairs
+    np.testing.assert_allclose(metrics.ssim(clean, clean), 1.0)
+    noisier = np.clip(clean + 2 * (noisy - clean), 0, 1)
+    assert np.all(metrics.ssim(clean, noisier) < metrics.ssim(clean, noisy))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"data_range": 0}, ValueError, "data_range must be positive, got 0"),
+        ({"data_range": "1"}, TypeError, "data_range must be a number, got str"),
+        ({"filter_size": 29}, ValueError, "filter_size must be between 1 and the image size"),
+        ({"filter_size": 2.0}, TypeError, "filter_size must be an int, got float"),
+        ({"filter_sigma": 0}, ValueError, "filter_sigma must be positive, got 0"),
+    ],
+)
+def test_ssim_rejects_bad_parameters(image_pairs, kwargs, error, match):
+    clean, noisy = image_pairs
+    with pytest.raises(error, match=match):
+        metrics.ssim(clean, noisy, **kwargs)
+
+
+def test_ssim_rejects_flat_images_and_shape_mismatch(image_pairs):
+    clean, noisy = image_pairs
+    with pytest.raises(ValueError, match="reshape flat images first"):
+        metrics.ssim(clean.reshape(6, -1), noisy.reshape(6, -1))
+    with pytest.raises(ValueError, match="same shape"):
+        metrics.ssim(clean, noisy[:3])
+
+
+def test_psnr_rejects_bad_data_range(image_pairs):
+    clean, noisy = image_pairs
+    with pytest.raises(ValueError, match="data_range must be positive, got -1"):
+        metrics.psnr(clean, noisy, data_range=-1)
