@@ -17,24 +17,12 @@ Usage (from the repository root; takes about half an hour on 2 CPU cores)::
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import os
-import platform
 import sys
-import tempfile
-import time
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
+from long_runs import ROOT, run_notebook_copy, write_record
 
-ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "book" / "ch05_practice" / "5_4_latent_sweep.ipynb"
 RECORD = NOTEBOOK.parent / "latent_sweep_long.json"
-# Cells that display the recorded long run are left out of the long run itself.
-SKIP_TAG = "long-run-display"
 
 
 def main(argv: list[str]) -> int:
@@ -44,46 +32,20 @@ def main(argv: list[str]) -> int:
     if args.epochs < 1:
         parser.error(f"--epochs must be positive, got {args.epochs}")
 
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    nb.cells = [c for c in nb.cells if SKIP_TAG not in c.metadata.get("tags", [])]
-    nb.cells.append(nbformat.v4.new_code_cell("import json\nprint(json.dumps(rows))"))
-
-    os.environ["CH5_SWEEP_EPOCHS"] = str(args.epochs)
-    load_before = os.getloadavg()
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:  # the kernel's working directory; nothing is written back
-        NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": tmp}}).execute()
-    elapsed = time.perf_counter() - start
-    load_after = os.getloadavg()
-
-    rows = json.loads(nb.cells[-1].outputs[0]["text"])
+    rows, facts = run_notebook_copy(NOTEBOOK, {"CH5_SWEEP_EPOCHS": str(args.epochs)}, "rows")
     record = {
-        "recorded": datetime.date.today().isoformat(),
+        "recorded": facts["recorded"],
         "epochs": args.epochs,
         "command": f"scripts/ch5_long_sweep.py --epochs {args.epochs}",
-        "machine": (
-            f"{os.cpu_count()} 个 CPU 核（{platform.machine()}），"
-            f"运行前后 1 分钟平均负载 {load_before[0]:.1f} / {load_after[0]:.1f}"
-        ),
-        "total_seconds": round(elapsed, 1),
-        "versions": {"tensorflow": _tf_version(), **{name: version(name) for name in ("keras", "numpy", "scikit-learn")}},
+        "machine": facts["machine"],
+        "total_seconds": facts["total_seconds"],
+        "versions": facts["versions"],
         "rows": [{**r, "seconds": round(r["seconds"], 1)} for r in rows],
     }
-    RECORD.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {RECORD.relative_to(ROOT)} after {elapsed / 60:.1f} min")
+    write_record(RECORD, record)
     for r in rows:
         print(f"k={r['k']:>2}  AE {r['ae']:6.2f}  PCA {r['pca']:6.2f}  ratio {r['ae'] / r['pca']:.3f}  {r['seconds']:.0f} s")
     return 0
-
-
-def _tf_version() -> str:
-    """Version of TensorFlow, installed as ``tensorflow-cpu`` on Linux x86-64, else ``tensorflow``."""
-    for name in ("tensorflow-cpu", "tensorflow"):
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            continue
-    return "unknown"
 
 
 if __name__ == "__main__":
