@@ -7,28 +7,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
+
+from .conftest import toc_files
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
-
-
-def _toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            for part in entry.get("parts", []) or []:
-                walk(part.get("chapters"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []) or []:
-        walk(part.get("chapters"))
-    return files
 
 
 def _resolve(entry: str) -> Path | None:
@@ -52,12 +35,12 @@ def _markdown_of(path: Path) -> str:
 
 
 def test_toc_lists_only_existing_pages():
-    missing = [f for f in _toc_files() if _resolve(f) is None]
+    missing = [f for f in toc_files() if _resolve(f) is None]
     assert not missing, f"_toc.yml lists pages that do not exist: {missing}"
 
 
 def test_every_page_under_book_is_in_the_toc():
-    listed = {_resolve(f) for f in _toc_files()}
+    listed = {_resolve(f) for f in toc_files()}
     orphans = [str(p.relative_to(ROOT)) for p in _pages() if p not in listed]
     assert not orphans, f"pages not in _toc.yml (add them or delete them): {orphans}"
 

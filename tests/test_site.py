@@ -18,7 +18,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import yaml
+
+from .conftest import toc_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -30,21 +31,7 @@ CHROMIUM_FLAGS = [
 pytestmark = pytest.mark.browser
 
 
-def _toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-
-    walk(toc.get("chapters"))
-    return [p + ".html" for p in pages]
-
-
-PAGES = _toc_pages()
+PAGES = [page + ".html" for page in toc_files()]
 
 
 @pytest.fixture(scope="module")
