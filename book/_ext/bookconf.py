@@ -6,9 +6,19 @@
 - Jupyter Book always loads sphinx-thebe (live code cells from a remote kernel),
   which this offline book does not use: its page scripts are dropped. They were
   also added twice per page, a JavaScript error in the browser.
+- Chinese search finds the book's terms as a reader types them (no spaces):
+  jieba learns every glossary term and every page-title phrase from a user
+  dictionary written at build time (``_build/.doctrees/search_userdict.txt``),
+  and the browser splits a query the index does not know into the longest
+  words the index does know (see ``BookChinese``).
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sphinx.search.zh import SearchChinese
 
 
 def _repository_buttons(app, config) -> None:
@@ -31,7 +41,102 @@ def _drop_thebe_scripts(app) -> None:
         ]
 
 
+# Where a title phrase ends: punctuation, spaces, digits, Latin letters, and the
+# joining words 与/和/及/的 ("梯度下降与反向传播" holds two phrases).
+_PHRASE_BREAK = re.compile(r"[^\u4e00-\u9fff]+|[与和及的]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def book_search_terms(glossary: list[str], titles: list[str]) -> list[str]:
+    """The words jieba must keep whole: glossary terms and page-title phrases.
+
+    A phrase is a run of Chinese characters in a title between punctuation,
+    Latin text and the joining words 与/和/及/的. Runs of single characters that
+    jieba's own dictionary cannot place inside a term or phrase (去 + 噪 in
+    去噪自动编码器) are glued into one word too, so 去噪 is indexed on its own.
+    """
+    import jieba
+
+    phrases = [t.strip() for t in glossary if t.strip()]
+    for title in titles:
+        phrases += [p for p in _PHRASE_BREAK.split(title) if len(p) >= 2]
+    words: list[str] = []
+    for phrase in phrases:
+        words.append(phrase)
+        run: list[str] = []
+        for piece in [*jieba.lcut(phrase, HMM=False), ""]:
+            if len(piece) == 1 and _HAN.match(piece):
+                run.append(piece)
+                continue
+            if len(run) >= 2 and "".join(run) != phrase:
+                words.append("".join(run))
+            run = []
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
+def _write_search_dictionary(app, env) -> None:
+    if app.builder.format != "html":
+        return
+    std = env.get_domain("std")
+    glossary = [name for (kind, name) in std.objects if kind == "term"]
+    titles = [env.titles[doc].astext() for doc in env.found_docs if doc in env.titles]
+    path = Path(app.doctreedir) / "search_userdict.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(w + "\n" for w in book_search_terms(glossary, titles)), encoding="utf-8")
+    options = dict(app.config.html_search_options or {})
+    options["dict"] = str(path)
+    app.config.html_search_options = options
+
+
+# The query splitter that runs in the browser. Sphinx's default splits a query
+# only at spaces and punctuation, so "反向传播" is one query word; an index built
+# by jieba may hold it only as 反向 + 传播. A Chinese query word that is neither
+# an index word nor part of one (Sphinx then matches it as a substring) is cut
+# into the longest index words from left to right; characters that start no
+# index word are dropped, as the index drops one-character words too.
+_JS_SPLITTER = r"""
+function splitQuery(query) {
+  const words = query
+    .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
+    .filter((term) => term);
+  const index = typeof Search !== "undefined" ? Search._index : null;
+  if (!index) return words;
+  const has = (w) => Object.prototype.hasOwnProperty.call(index.terms, w)
+    || Object.prototype.hasOwnProperty.call(index.titleterms, w);
+  const inside = (w) => w.length > 2 && (
+    Object.keys(index.terms).some((t) => t.includes(w))
+    || Object.keys(index.titleterms).some((t) => t.includes(w)));
+  const out = [];
+  for (const word of words) {
+    const lower = word.toLowerCase();
+    if (!/\p{Script=Han}/u.test(word) || has(lower) || inside(lower)) {
+      out.push(word);
+      continue;
+    }
+    const pieces = [];
+    let i = 0;
+    while (i < lower.length) {
+      let n = Math.min(12, lower.length - i);
+      while (n > 1 && !has(lower.slice(i, i + n))) n -= 1;
+      if (n > 1) pieces.push(lower.slice(i, i + n));
+      i += n;
+    }
+    out.push(...(pieces.length ? pieces : [word]));
+  }
+  return out;
+}
+"""
+
+
+class BookChinese(SearchChinese):
+    """Sphinx's Chinese search, with a query splitter that matches the index."""
+
+    js_splitter_code = _JS_SPLITTER
+
+
 def setup(app):
     app.connect("config-inited", _repository_buttons, priority=900)
+    app.connect("env-updated", _write_search_dictionary)
+    app.add_search_language(BookChinese)
     _drop_thebe_scripts(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
