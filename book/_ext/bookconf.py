@@ -6,6 +6,13 @@
 - Jupyter Book always loads sphinx-thebe (live code cells from a remote kernel),
   which this offline book does not use: its page scripts are dropped. They were
   also added twice per page, a JavaScript error in the browser.
+- One search entry point: the search field in the left sidebar (on phones, the
+  search icon in the page header); the top bar that repeated it is dropped.
+- Pages open in light mode unless the reader chose otherwise (an unset mode
+  made the theme log "Got invalid theme mode" on a first visit).
+- The reference list is labelled the way the text cites, author and year
+  ("Hinton and Salakhutdinov, 2006"), not [1]-[17]: the pybtex style
+  ``authoryear`` used by ``bibtex_default_style``.
 - Chinese search finds the book's terms as a reader types them (no spaces):
   jieba learns every glossary term and every page-title phrase from a user
   dictionary written at build time (``_build/.doctrees/search_userdict.txt``),
@@ -18,6 +25,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pybtex.plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
 from sphinx.search.zh import SearchChinese
 
 
@@ -30,7 +40,11 @@ def _repository_buttons(app, config) -> None:
     if not has_repo:
         options["repository_url"] = ""
     options["search_bar_text"] = "搜索本书……"
+    options["navbar_persistent"] = []
     config.html_theme_options = options
+    context = dict(config.html_context or {})
+    context.setdefault("default_mode", "light")
+    config.html_context = context
 
 
 def _drop_thebe_scripts(app) -> None:
@@ -132,6 +146,49 @@ class BookChinese(SearchChinese):
     """Sphinx's Chinese search, with a query splitter that matches the index."""
 
     js_splitter_code = _JS_SPLITTER
+
+
+class AuthorYearLabels(BaseLabelStyle):
+    """Labels as sphinxcontrib-bibtex's ``author_year`` cites in the text:
+    "Kramer, 1991", "Kingma and Ba, 2015", "Vincent et al., 2008"; a second
+    entry with the same label gets "a"/"b" after the year."""
+
+    def format_labels(self, sorted_entries):
+        labels = [self._label(entry) for entry in sorted_entries]
+        for label in set(labels):
+            clashes = [i for i, other in enumerate(labels) if other == label]
+            if len(clashes) > 1:
+                for suffix, i in zip("abcdefghijklmnopqrstuvwxyz", clashes):
+                    labels[i] = label + suffix
+        return iter(labels)
+
+    @staticmethod
+    def _label(entry) -> str:
+        persons = entry.persons.get("author") or entry.persons.get("editor") or []
+
+        def last(person) -> str:
+            names = [*person.rich_prelast_names, *person.rich_last_names]
+            return " ".join(name.render_as("text") for name in names)
+
+        if not persons:
+            who = entry.fields.get("key") or entry.key
+        elif len(persons) == 1:
+            who = last(persons[0])
+        elif len(persons) == 2:
+            who = f"{last(persons[0])} and {last(persons[1])}"
+        else:
+            who = f"{last(persons[0])} et al."
+        return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+
+class AuthorYearStyle(PlainStyle):
+    """pybtex's ``plain`` formatting with :class:`AuthorYearLabels`."""
+
+    default_label_style = "authoryear"
+
+
+pybtex.plugin.register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabels)
+pybtex.plugin.register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
 
 
 def setup(app):
