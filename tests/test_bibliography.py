@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 BIB = (ROOT / "references.bib").read_text(encoding="utf-8")
-VENUE = r"(journal|booktitle|publisher|howpublished|school|institution|archivePrefix)"
+VENUE = r"(journal|booktitle|publisher|howpublished|school|institution|[aA]rchive[pP]refix)"
 IDENTIFIER = r"(doi|eprint|isbn|url)\s*=|howpublished\s*=\s*\{[^\n]*\\url\{"
 
 
