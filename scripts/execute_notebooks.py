@@ -39,6 +39,11 @@ def _merge_streams(outputs: list) -> list:
     return merged
 
 
+# The Makefile exports MPLBACKEND=Agg for tests and scripts; a kernel that inherits it
+# draws no figure at all, so the stored notebook would lose every plot.
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+
+
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(

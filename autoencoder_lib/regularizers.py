@@ -1,0 +1,155 @@
+"""Sparse and contractive regularisers of a sigmoid code layer, as Keras layers.
+
+Both penalties are added with ``add_loss`` inside the layer, so what is added is
+exactly the formula in the docstring (Keras' ``activity_regularizer`` would divide
+it by the batch size). Explained in 第9章 9.4节.
+
+- :class:`KLSparsity`: Ng's sparsity penalty (CS294A notes, 2011), the KL divergence
+  between a target mean activation ``rho`` and each unit's mean activation over the batch.
+- :class:`ContractiveDense`: a sigmoid dense layer with Rifai et al.'s (2011)
+  contractive penalty, the squared Frobenius norm of the Jacobian of the code with
+  respect to the input, in closed form.
+- :func:`contractive_norms`: the same Frobenius norms in NumPy, to measure a trained layer.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+__all__ = ["KLSparsity", "ContractiveDense", "kl_sparsity", "contractive_norms"]
+
+
+def _check_fraction(value, arg: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
+        raise TypeError(f"{arg} must be a number, got {type(value).__name__}")
+    value = float(value)
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"{arg} must lie strictly between 0 and 1, got {value}")
+    return value
+
+
+def _check_weight(value, arg: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
+        raise TypeError(f"{arg} must be a number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{arg} must be a finite number >= 0, got {value}")
+    return value
+
+
+def kl_sparsity(h, rho: float):
+    """Ng's sparsity penalty ``sum_j KL(rho || mean_n h[n, j])`` of a batch of activations.
+
+    Explained in 第9章 9.4节.
+
+    Parameters
+    ----------
+    h : tensor or numpy.ndarray, shape (N, units)
+        Sigmoid activations in (0, 1).
+    rho : float in (0, 1)
+        Target mean activation of every unit, e.g. 0.05.
+
+    Returns
+    -------
+    scalar (same framework as ``h``)
+        ``sum_j [rho log(rho / q_j) + (1 - rho) log((1 - rho) / (1 - q_j))]`` with
+        ``q_j`` the batch mean of unit ``j``, clipped to ``[1e-7, 1 - 1e-7]``.
+    """
+    rho = _check_fraction(rho, "rho")
+    q = ops.clip(ops.mean(h, axis=0), 1e-7, 1.0 - 1e-7)
+    return ops.sum(rho * ops.log(rho / q) + (1.0 - rho) * ops.log((1.0 - rho) / (1.0 - q)))
+
+
+class KLSparsity(keras.layers.Layer):
+    """Identity layer that adds ``beta * kl_sparsity(h, rho)`` to the model's loss.
+
+    Place it right after a sigmoid code layer. Explained in 第9章 9.4节.
+
+    Parameters
+    ----------
+    rho : float in (0, 1), default 0.05
+        Target mean activation.
+    beta : float >= 0, default 1.0
+        Weight of the penalty.
+    """
+
+    def __init__(self, rho: float = 0.05, beta: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.rho = _check_fraction(rho, "rho")
+        self.beta = _check_weight(beta, "beta")
+
+    def call(self, h):
+        self.add_loss(self.beta * kl_sparsity(h, self.rho))
+        return h
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "beta": self.beta}
+
+
+class ContractiveDense(keras.layers.Layer):
+    """Sigmoid dense layer ``h = sigmoid(x W + b)`` with the contractive penalty.
+
+    For this layer the Jacobian ``J = dh/dx`` has entries ``h_j (1 - h_j) W_ij``, so
+    ``||J||_F^2 = sum_j (h_j (1 - h_j))^2 sum_i W_ij^2`` (Rifai et al. 2011). The layer
+    adds ``lam`` times its batch mean to the loss. Explained in 第9章 9.4节.
+
+    Parameters
+    ----------
+    units : int > 0
+        Code size.
+    lam : float >= 0, default 0.1
+        Weight of the penalty (0 gives a plain sigmoid layer).
+    """
+
+    def __init__(self, units: int, lam: float = 0.1, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError(f"units must be a positive integer, got {units!r}")
+        self.units = int(units)
+        self.lam = _check_weight(lam, "lam")
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(
+            shape=(input_shape[-1], self.units), initializer="glorot_uniform", name="kernel"
+        )
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+
+    def call(self, x):
+        h = ops.sigmoid(ops.matmul(x, self.kernel) + self.bias)
+        if self.lam:
+            slope2 = ops.square(h * (1.0 - h))                      # (N, units)
+            col_norm2 = ops.sum(ops.square(self.kernel), axis=0)     # (units,)
+            self.add_loss(self.lam * ops.mean(ops.sum(slope2 * col_norm2, axis=1)))
+        return h
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "lam": self.lam}
+
+
+def contractive_norms(x, W, b) -> np.ndarray:
+    """Squared Frobenius norm of ``d sigmoid(x W + b) / dx`` for each row of ``x``.
+
+    Explained in 第9章 9.4节.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N, n_in)
+    W : numpy.ndarray, shape (n_in, units)
+    b : numpy.ndarray, shape (units,)
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (N,)
+        ``sum_j (h_j (1 - h_j))^2 sum_i W_ij^2`` for each example.
+    """
+    x, W, b = (np.asarray(a, dtype=np.float64) for a in (x, W, b))
+    if x.ndim != 2 or W.ndim != 2 or b.ndim != 1:
+        raise ValueError(f"x, W, b must be 2-D, 2-D, 1-D; got shapes {x.shape}, {W.shape}, {b.shape}")
+    if x.shape[1] != W.shape[0] or W.shape[1] != b.shape[0]:
+        raise ValueError(f"shapes do not chain: x {x.shape}, W {W.shape}, b {b.shape}")
+    if not (np.isfinite(x).all() and np.isfinite(W).all() and np.isfinite(b).all()):
+        raise ValueError("x, W and b must be finite (no NaN or inf)")
+    h = 1.0 / (1.0 + np.exp(-(x @ W + b)))
+    return (np.square(h * (1.0 - h)) * np.square(W).sum(axis=0)).sum(axis=1)
