@@ -12,7 +12,8 @@ Modules, named by their job:
 - :mod:`autoencoder_lib.baselines`: PCA and mean reconstructions, Gaussian and median denoisers;
 - :mod:`autoencoder_lib.noise`: clipped Gaussian noise and fresh-noise batches for denoising;
 - :mod:`autoencoder_lib.tables`: result tables that render as tables in the book;
-- :mod:`autoencoder_lib.regularizers`: sparse (KL) and contractive penalties of a code layer.
+- :mod:`autoencoder_lib.regularizers`: sparse (KL) and contractive penalties of a code layer;
+- :mod:`autoencoder_lib.compression`: quantiser, symbol model, range coding to real bytes, Pillow codecs.
 
 Importing the package does not import TensorFlow, so
 ``reproducibility.quiet_tensorflow()`` can still run before it.
