@@ -316,7 +316,7 @@ def token_accuracy(target: np.ndarray, predicted: np.ndarray, mask: np.ndarray) 
 
 def _keras_layers():
     """Define the two small custom layers on first use (keeps import TF-free)."""
-    global TokenDropout, _ConcatCode
+    global TokenDropout, _ConcatCode, _CharTable, _NotPadding, _TiedLogits
     if "TokenDropout" in globals():
         return
     import keras
@@ -358,7 +358,49 @@ def _keras_layers():
             (n, t, e), (_, c) = input_shapes
             return (n, t, e + c)
 
-    globals().update(TokenDropout=TokenDropout, _ConcatCode=_ConcatCode)
+    class _CharTable(keras.layers.Layer):
+        """One embedding table shared by the encoder, the decoder and the output layer."""
+
+        def __init__(self, vocab_size: int, dim: int, **kwargs):
+            super().__init__(**kwargs)
+            self.vocab_size, self.dim = int(vocab_size), int(dim)
+
+        def build(self, input_shape):
+            self.table = self.add_weight(
+                shape=(self.vocab_size, self.dim), name="table",
+                initializer=keras.initializers.RandomNormal(stddev=0.1))
+
+        def call(self, ids):
+            return ops.take(self.table, ops.cast(ids, "int32"), axis=0)
+
+        def compute_output_shape(self, input_shape):
+            return (*input_shape, self.dim)
+
+    class _NotPadding(keras.layers.Layer):
+        """Boolean mask ``ids != PAD_ID`` (the encoder skips padding)."""
+
+        def call(self, ids):
+            return ops.not_equal(ids, PAD_ID)
+
+    class _TiedLogits(keras.layers.Layer):
+        """Logits ``h @ table.T + b``: the output layer reuses the character table."""
+
+        def __init__(self, table_layer, **kwargs):
+            super().__init__(**kwargs)
+            self._table_layer = table_layer
+
+        def build(self, input_shape):
+            self.bias = self.add_weight(shape=(self._table_layer.vocab_size,), name="bias",
+                                        initializer="zeros")
+
+        def call(self, h):
+            return ops.matmul(h, ops.transpose(self._table_layer.table)) + self.bias
+
+        def compute_output_shape(self, input_shape):
+            return (*input_shape[:-1], self._table_layer.vocab_size)
+
+    globals().update(TokenDropout=TokenDropout, _ConcatCode=_ConcatCode, _CharTable=_CharTable,
+                     _NotPadding=_NotPadding, _TiedLogits=_TiedLogits)
 
 
 class SequenceAutoencoderParts(NamedTuple):
@@ -391,10 +433,17 @@ def build_sequence_autoencoder(
 ) -> SequenceAutoencoderParts:
     """Build a GRU encoder → fixed-size code → GRU decoder autoencoder for text.
 
-    Encoder: embedding (padding masked) → GRU → dense layer to the code
-    (linear). Decoder: a dense layer maps the code to the GRU's initial
-    state; the GRU reads the previous characters (``START`` first) and a dense
-    layer gives logits over the vocabulary at each step. The code is the only
+    One character table (``embed_dim`` numbers per symbol) is shared by the
+    encoder's input, the decoder's input and the output layer ("tied"
+    embeddings), so writing a character back means pointing at the same
+    vector that reading it used, even for characters seen only a few times.
+    Encoder: table lookup (padding masked) → bidirectional GRU → dense layer
+    to the code (linear). Decoder: a dense layer maps the code to the GRU's
+    initial state, and the code is also appended to every step's input; the
+    GRU reads the previous characters (``START`` first, optionally with some
+    replaced by ``UNK`` during training, ``token_dropout``), and each step's
+    state is projected to ``embed_dim`` and scored against the table
+    (plus a bias) to give logits over the vocabulary. The code is the only
     path from input to output, so everything the decoder knows about the
     verse beyond its own previous characters must pass through it.
 
@@ -405,7 +454,14 @@ def build_sequence_autoencoder(
     vocab_size : int
         ``len(vocab)``, reserved symbols included.
     code_dim, embed_dim, hidden_units : int
-        Sizes of the code, the character embeddings and the GRU states.
+        Sizes of the code, the character embeddings and the GRU states
+        (the encoder's GRU has ``hidden_units`` per direction).
+    token_dropout : float, default 0
+        Training-time probability of replacing a decoder input character by
+        ``UNK`` (word dropout, Bowman et al. 2016).
+    length : int, optional
+        Fixed sequence length (text length + 1); the GRUs are then unrolled,
+        which is faster on a CPU for short sequences. ``None``: any length.
     name : str
 
     Returns
@@ -429,22 +485,26 @@ def build_sequence_autoencoder(
             or not 0.0 <= token_dropout < 1.0:
         raise ValueError(f"token_dropout must be in [0, 1), got {token_dropout!r}")
 
+    table = _CharTable(vocab_size, embed_dim, name="char_table")
     enc_ids = keras.Input((length,), dtype="int32", name="encoder_ids")
-    h = layers.Embedding(vocab_size, embed_dim, mask_zero=True, name="enc_embed")(enc_ids)
-    h = layers.Bidirectional(layers.GRU(hidden_units, unroll=unroll), name="enc_bigru")(h)
+    h = layers.Bidirectional(layers.GRU(hidden_units, unroll=unroll), name="enc_bigru")(
+        table(enc_ids), mask=_NotPadding(name="not_padding")(enc_ids))
     code = layers.Dense(code_dim, name="code")(h)
     encoder = keras.Model(enc_ids, code, name=f"{name}_encoder")
 
     to_state = layers.Dense(hidden_units, activation="tanh", name="code_to_state")
     drop = TokenDropout(token_dropout, name="token_dropout")
-    dec_embed = layers.Embedding(vocab_size, embed_dim, name="dec_embed")
     with_code = _ConcatCode(name="concat_code")
     dec_gru = layers.GRU(hidden_units, return_sequences=True, return_state=True,
                          unroll=unroll, name="dec_gru")
-    to_logits = layers.Dense(vocab_size, name="logits")
+    to_embed = layers.Dense(embed_dim, name="state_to_embedding")
+    tied = _TiedLogits(table, name="logits")
+
+    def to_logits(seq_t):
+        return tied(to_embed(seq_t))
 
     def run_decoder(code_t, ids_t, state_t):
-        x = dec_embed(drop(ids_t))
+        x = table(drop(ids_t))
         x = with_code([x, code_t])
         return dec_gru(x, initial_state=state_t)
 
