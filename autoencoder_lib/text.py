@@ -410,7 +410,7 @@ class SequenceAutoencoderParts(NamedTuple):
     - ``decoder``: ``[code, decoder_input]`` → logits ``(N, T, V)``, teacher forced;
     - ``autoencoder``: ``[encoder_input, decoder_input]`` → logits (train this);
     - ``initial_state``: code → GRU state ``(N, hidden_units)``;
-    - ``step``: ``[ids (N, 1), state]`` → ``[logits (N, 1, V), new state]``,
+    - ``step``: ``[ids (N, 1), state, code]`` → ``[logits (N, 1, V), new state]``,
       one character of free-running decoding.
     """
 
@@ -532,12 +532,23 @@ def build_sequence_autoencoder(
 
 def teacher_forced_logits(parts: SequenceAutoencoderParts, batch: Seq2SeqBatch,
                           *, codes=None, batch_size: int = 512) -> np.ndarray:
-    """Logits of the teacher-forced decoder on a batch, shape ``(N, T, V)``.
-
-    ``codes`` replaces the encoder's codes (e.g. codes of other verses, to see
-    how much the decoder guesses without the right code).
+    """Logits of the teacher-forced decoder on a batch.
 
     Explained in 第6章 6.5节.
+
+    Parameters
+    ----------
+    parts : SequenceAutoencoderParts
+    batch : Seq2SeqBatch
+    codes : float array, shape ``(N, code_dim)``, optional
+        Replaces the encoder's codes (e.g. codes of other verses, to see how
+        much the decoder guesses without the right code).
+    batch_size : int, default 512
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape ``(N, T, V)``
+        Unnormalised scores; ``argmax(-1)`` gives each step's best character.
     """
     if codes is None:
         codes = parts.encoder.predict(batch.encoder_input, batch_size=batch_size, verbose=0)
@@ -550,8 +561,10 @@ def greedy_decode(
 ) -> np.ndarray:
     """Decode codes free-running: feed back the most probable character each step.
 
-    Decoding starts from ``START`` and stops for a row at its first ``END``
-    (later positions are ``PAD``), or after ``max_len + 1`` steps.
+    Decoding starts from ``START``; ``PAD`` and ``START`` are never chosen.
+    A row stops at its first ``END`` (later positions are ``PAD``); a row
+    still going after ``max_len`` characters gets ``END`` as its last symbol,
+    so every row holds exactly one ``END``.
 
     Explained in 第6章 6.5节.
 
