@@ -97,9 +97,18 @@ def test_missing_file_offline_says_how_to_get_it(clean_env, monkeypatch):
         data.load_tang_poems()
 
 
+def test_installed_debian_file_is_copied_into_the_cache(clean_env, register, fortune_file):
+    # REMOTE_FILES points at Debian's install path with a file:// URL; stand in for it here.
+    register("fortunes-zh/tang300", fortune_file)
+    tv = data.load_tang_poems(test_fraction=0.2)
+    assert (clean_env / "cache" / "fortunes-zh" / "tang300").read_bytes() == fortune_file.read_bytes()
+    assert len(tv.train) + len(tv.test) == 14
+
+
 def test_tang300_is_in_the_table_of_files():
     remote = data.REMOTE_FILES["fortunes-zh/tang300"]
     assert remote.size == 88927 and len(remote.sha256) == 64
+    assert remote.url == "file:///usr/share/games/fortunes/tang300"
 
 
 # ------------------------------------------------------------------ vocabulary
