@@ -38,8 +38,11 @@ book: venv
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
 	@echo "site: _build/html/index.html"
 
+# The site test's browser: CHROMIUM, else a system Chromium/Chrome, else Playwright's own
+# downloaded into .cache/ms-playwright; otherwise one message with the three ways to get one.
 test: book
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	@browser="$$($(BIN)/python scripts/find_browser.py)" && echo "site test browser: $$browser" && \
+	  CHROMIUM="$$browser" $(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 lab: venv
 	$(BIN)/jupyter lab book/

@@ -2,16 +2,17 @@
 
 Every page must load with no failed request and no request to another host,
 typeset its formulas, load its images and render its diagrams; the Chinese
-search must find 编码器. Needs Debian's `chromium` (or set CHROMIUM).
+search must find 编码器. The browser: CHROMIUM, else a system Chromium/Chrome,
+else Playwright's own (scripts/find_browser.py; `make test` finds or fetches it).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import os
 import re
-import shutil
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -58,13 +59,20 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def _chromium() -> str:
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (path := shutil.which(candidate)):
-            return path
-    pytest.fail(
-        "no Chromium found for the site test: install Debian's `chromium` "
-        "(apt-get install chromium; .ci/run does this) or set CHROMIUM=/path/to/chrome"
-    )
+    """CHROMIUM, else a system Chromium/Chrome, else Playwright's (see scripts/find_browser.py)."""
+    find = load_find_browser()
+    try:
+        return find.find_browser()
+    except find.BrowserNotFound as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def load_find_browser():
+    """Import scripts/find_browser.py (the one implementation the Makefile also runs)."""
+    spec = importlib.util.spec_from_file_location("find_browser", ROOT / "scripts" / "find_browser.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
