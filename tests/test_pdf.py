@@ -82,7 +82,8 @@ def test_formulas_are_typeset_and_their_tex_is_searchable(pages_text):
     formula = _squash(re.search(r"^\$\$\n(.+?)\n\$\$", source, flags=re.S | re.M).group(1))
     text = "".join(pages_text)
     assert formula in text, f"formula not in the PDF text: {formula}"
-    assert "$$" not in text and "\\[" not in text, "a formula was printed as raw TeX"
+    raw = [d for d in ("$$", "\\(", "\\]") if d in text]  # MyST's and Sphinx's math delimiters
+    assert not raw, f"a formula was printed as raw TeX (found {raw})"
 
 
 def test_a_page_with_a_figure_renders_to_a_non_blank_image(pdf):
