@@ -37,7 +37,7 @@ PRINT_CSS = """
   #pst-back-to-top, .toggle-details__summary .tooltip { display: none !important; }
   .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
   .bd-container, .bd-page-width { max-width: 100% !important; }
-  pre { white-space: pre-wrap !important; overflow-wrap: anywhere; font-size: 7.5pt !important; }
+  pre { white-space: pre-wrap !important; overflow-wrap: anywhere; font-size: 8.5pt !important; }
   details { display: block; }
   section > h1 { break-before: page; }
   img, figure, svg, .cell_output { break-inside: avoid; }
