@@ -6,6 +6,9 @@
 #   make execute   re-run notebooks in place (fresh kernel each) to refresh their stored outputs
 #   make serve     serve the built site on http://127.0.0.1:$(PORT)/
 #   make clean     remove the built site
+#   make pdf       the whole book as one PDF: _build/pdf/book.pdf (needs a browser, a CJK font)
+#   make browser   find (or download) the Chromium the site test and make pdf use
+#   make data      fetch every data set into the cache (checked by sha256); no-op with a mirror
 #
 # Each target creates the project-local venv (.venv) from requirements.txt if it is
 # missing or stale. Data: set AUTOENCODER_BOOK_DATA to an offline mirror, else the
@@ -28,7 +31,7 @@ export MPLBACKEND := Agg
 # Import the library from this checkout, whichever checkout the venv was installed from.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: venv book test lab execute serve clean
+.PHONY: venv book test lab execute serve clean pdf test-pdf browser data data-key
 
 venv:
 	@PYTHON=$(PYTHON) scripts/ensure_venv.sh $(VENV)
@@ -38,8 +41,11 @@ book: venv
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --quiet
 	@echo "site: _build/html/index.html"
 
+# The site test's browser: CHROMIUM, else a system Chromium/Chrome, else Playwright's own
+# downloaded into .cache/ms-playwright; otherwise one message with the three ways to get one.
 test: book
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	@browser="$$($(BIN)/python scripts/find_browser.py)" && echo "site test browser: $$browser" && \
+	  CHROMIUM="$$browser" $(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 lab: venv
 	$(BIN)/jupyter lab book/
@@ -53,3 +59,24 @@ serve:
 
 clean:
 	rm -rf _build
+
+browser: venv
+	@$(BIN)/python scripts/find_browser.py
+
+data: venv
+	$(BIN)/python -c "from autoencoder_lib import data; [print(data.fetch_file(n)) for n in data.REMOTE_FILES]"
+
+# key=<digest of the data sets' sha256 sums>: the CI cache key of the data sets (no venv needed).
+data-key:
+	@echo "key=$$(grep -o '"[0-9a-f]\{64\}"' autoencoder_lib/data.py | sort | sha256sum | cut -c1-16)"
+
+# The whole book in one HTML page, printed to PDF by Chromium once MathJax has typeset it.
+pdf: venv
+	rm -rf _build/singlehtml _build/pdf
+	$(BIN)/jupyter-book build . --builder singlehtml --keep-going --quiet
+	@browser="$$($(BIN)/python scripts/find_browser.py)" && \
+	  $(BIN)/python scripts/build_pdf.py --chromium "$$browser" _build/singlehtml _build/pdf/book.pdf
+
+# The PDF test alone (slow: it runs make pdf's output through pypdfium2).
+test-pdf: pdf
+	$(BIN)/python -m pytest -p no:xdist -m pdf tests/test_pdf.py

@@ -2,13 +2,15 @@
 
 Every page must load with no failed request and no request to another host,
 typeset its formulas, load its images and render its diagrams; the Chinese
-search must find 编码器. Needs Debian's `chromium` (or set CHROMIUM).
+search must find 编码器. The browser: CHROMIUM, else a system Chromium/Chrome,
+else Playwright's own (scripts/find_browser.py; `make test` finds or fetches it).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import os
 import re
 import shutil
@@ -58,13 +60,20 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def _chromium() -> str:
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (path := shutil.which(candidate)):
-            return path
-    pytest.fail(
-        "no Chromium found for the site test: install Debian's `chromium` "
-        "(apt-get install chromium; .ci/run does this) or set CHROMIUM=/path/to/chrome"
-    )
+    """CHROMIUM, else a system Chromium/Chrome, else Playwright's (see scripts/find_browser.py)."""
+    find = load_find_browser()
+    try:
+        return find.find_browser()
+    except find.BrowserNotFound as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def load_find_browser():
+    """Import scripts/find_browser.py (the one implementation the Makefile also runs)."""
+    spec = importlib.util.spec_from_file_location("find_browser", ROOT / "scripts" / "find_browser.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +197,97 @@ def test_no_repository_buttons_without_a_repository(site):
     assert "executablebooks/jupyter-book" not in html
     assert "github.com" not in html
     assert "download" in html.lower(), "the download-notebook button is expected"
+
+
+# --- Repository and launch buttons: one setting turns them all on (book/_ext/bookconf.py) ---
+
+TEST_REPOSITORY = "https://github.com/example-org/autoencoder-book"
+NOTEBOOK_PAGE = "book/ch02_core_concepts/first_autoencoder"
+BUTTON_MARKERS = ("github.com", "mybinder.org", "colab.research.google.com", "/edit/", "/issues")
+
+
+def _configured_repository() -> str:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return ((config.get("repository") or {}).get("url") or "").strip()
+
+
+def _hrefs(html_file: Path) -> list[str]:
+    return re.findall(r'href="([^"]+)"', html_file.read_text(encoding="utf-8"))
+
+
+def _expected_buttons(repo: str, branch: str) -> list[str]:
+    org_repo = repo.removeprefix("https://github.com/")
+    nb = NOTEBOOK_PAGE + ".ipynb"
+    return [
+        repo,                                                          # repository
+        f"{repo}/issues/new?",                                         # issues (prefix)
+        f"{repo}/edit/{branch}/{nb}",                                  # edit this page
+        f"https://mybinder.org/v2/gh/{org_repo}/{branch}?urlpath=tree/{nb}",
+        f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/{nb}",
+    ]
+
+
+def _assert_buttons(html_file: Path, repo: str, branch: str) -> None:
+    hrefs = _hrefs(html_file)
+    for want in _expected_buttons(repo, branch):
+        assert any(h == want or (want.endswith("?") and h.startswith(want)) for h in hrefs), (
+            f"{html_file.name}: no button linking to {want}"
+        )
+
+
+def _assert_no_buttons(html_file: Path) -> None:
+    hrefs = [h for h in _hrefs(html_file) if any(m in h for m in BUTTON_MARKERS)]
+    assert not hrefs, f"{html_file.name}: repository/launch links without a repository: {hrefs}"
+
+
+@pytest.fixture(scope="module")
+def site_flipped():
+    """The book built a second time with the repository setting flipped (AUTOENCODER_BOOK_*)."""
+    import subprocess
+    import sys
+
+    out = ROOT / "_build" / "site_flipped"
+    shutil.rmtree(out, ignore_errors=True)
+    flipped = "off" if _configured_repository() else TEST_REPOSITORY
+    env = {**os.environ, "AUTOENCODER_BOOK_REPOSITORY": flipped, "AUTOENCODER_BOOK_BRANCH": "test-branch"}
+    jb = Path(sys.executable).with_name("jupyter-book")
+    build = subprocess.run(
+        [str(jb), "build", str(ROOT), "--path-output", str(out), "--warningiserror", "--nitpick",
+         "--keep-going", "--quiet"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert build.returncode == 0, (build.stdout + build.stderr)[-3000:]
+    return out / "_build" / "html"
+
+
+def test_repository_setting_decides_the_buttons_of_the_default_build(site):
+    """`make book` follows _config.yml (or its override): no URL, no repository/launch buttons."""
+    import yaml
+
+    repo = (os.environ.get("AUTOENCODER_BOOK_REPOSITORY") or _configured_repository()).strip()
+    repo = "" if repo.lower() in {"off", "none"} else repo
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    branch = os.environ.get("AUTOENCODER_BOOK_BRANCH") or config["repository"].get("branch") or "main"
+    page = site / (NOTEBOOK_PAGE + ".html")
+    if repo:
+        _assert_buttons(page, repo, branch)
+    else:
+        _assert_no_buttons(page)
+        _assert_no_buttons(site / "book" / "index.html")
+
+
+def test_one_setting_turns_all_buttons_on_or_off(site_flipped):
+    page = site_flipped / (NOTEBOOK_PAGE + ".html")
+    if _configured_repository():
+        _assert_no_buttons(page)
+        return
+    _assert_buttons(page, TEST_REPOSITORY, "test-branch")
+    index_links = _hrefs(site_flipped / "book" / "index.html")
+    assert TEST_REPOSITORY in index_links, "a Markdown page gets the repository button too"
+    assert not any("mybinder.org" in h for h in index_links), "launch buttons only on notebook pages"
+    # The buttons are links the reader clicks: the page still loads nothing from another host.
+    parser = _Loads()
+    parser.feed(page.read_text(encoding="utf-8"))
+    assert not [u for u in parser.urls if re.match(r"^(https?:)?//", u)]

@@ -1,7 +1,10 @@
 """Small Sphinx extension with the book's own build rules.
 
-- Repository, issue and edit buttons appear only once ``repository.url`` is set
-  in ``_config.yml`` (Jupyter Book otherwise points them at its own repository).
+- Repository, issue and edit buttons, and the Binder and Colab launch buttons,
+  appear only once ``repository.url`` is set in ``_config.yml`` (Jupyter Book
+  otherwise points them at its own repository). ``AUTOENCODER_BOOK_REPOSITORY``
+  (a URL, or ``off``) and ``AUTOENCODER_BOOK_BRANCH`` override that setting for
+  one build, e.g. CI publishing a fork's site, or the site test.
 - The search box speaks Chinese, like the rest of the book.
 - Jupyter Book always loads sphinx-thebe (live code cells from a remote kernel),
   which this offline book does not use: its page scripts are dropped. They were
@@ -30,15 +33,41 @@ from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from sphinx.search.zh import SearchChinese
 
+import os
+
+REPOSITORY_ENV = "AUTOENCODER_BOOK_REPOSITORY"
+BRANCH_ENV = "AUTOENCODER_BOOK_BRANCH"
+_LAUNCHERS = ("binderhub_url", "colab_url", "jupyterhub_url", "deepnote_url", "jupyterlite_url")
+
+
+def _repository_override(options: dict) -> None:
+    url = os.environ.get(REPOSITORY_ENV, "").strip()
+    if url:
+        options["repository_url"] = "" if url.lower() in {"off", "none"} else url
+    branch = os.environ.get(BRANCH_ENV, "").strip()
+    if branch:
+        options["repository_branch"] = branch
+
+
+def _launch_buttons(options: dict, has_repo: bool) -> None:
+    """Launchers configured in _config.yml, only with a repository; Colab opens GitHub only."""
+    launch = dict(options.get("launch_buttons") or {})
+    for key in _LAUNCHERS:
+        if not has_repo or (key == "colab_url" and "github.com/" not in options["repository_url"]):
+            launch[key] = ""
+    options["launch_buttons"] = launch
+
 
 def _repository_buttons(app, config) -> None:
     options = dict(config.html_theme_options or {})
+    _repository_override(options)
     url = (options.get("repository_url") or "").strip()
     has_repo = bool(url) and "executablebooks/jupyter-book" not in url
     for key in ("use_repository_button", "use_issues_button", "use_edit_page_button"):
         options[key] = has_repo
     if not has_repo:
         options["repository_url"] = ""
+    _launch_buttons(options, has_repo)
     options["search_bar_text"] = "搜索本书……"
     options["navbar_persistent"] = []
     config.html_theme_options = options
