@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = [
     "pca_reconstruct",
     "mean_reconstruct",
@@ -52,10 +54,7 @@ def pca_reconstruct(x_train: np.ndarray, x: np.ndarray, k: int, *, seed: int = 0
     x = _check_2d(x, "x")
     if x.shape[1] != x_train.shape[1]:
         raise ValueError(f"x has {x.shape[1]} features but x_train has {x_train.shape[1]}")
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"k must be an int, got {type(k).__name__}")
-    if not 1 <= k <= min(x_train.shape):
-        raise ValueError(f"k must be between 1 and {min(x_train.shape)}, got {k}")
+    k = _v.check_int(k, "k", minimum=1, maximum=min(x_train.shape))
     pca = PCA(n_components=int(k), random_state=seed).fit(x_train)
     return pca.inverse_transform(pca.transform(x)).astype(x.dtype, copy=False)
 
@@ -116,11 +115,8 @@ def gaussian_denoise(x: np.ndarray, sigma: float) -> np.ndarray:
     from scipy import ndimage
 
     x = _check_images(x)
-    if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.integer, np.floating)):
-        raise TypeError(f"sigma must be a number, got {type(sigma).__name__}")
-    if not 0 <= sigma < np.inf:
-        raise ValueError(f"sigma must be a finite number >= 0, got {sigma}")
-    return ndimage.gaussian_filter(x, sigma=_spatial(x, float(sigma), 0.0), mode="reflect")
+    sigma = _v.check_number(sigma, "sigma", low=0.0)
+    return ndimage.gaussian_filter(x, sigma=_spatial(x, sigma, 0.0), mode="reflect")
 
 
 def median_denoise(x: np.ndarray, size: int) -> np.ndarray:
@@ -151,11 +147,8 @@ def median_denoise(x: np.ndarray, size: int) -> np.ndarray:
     from scipy import ndimage
 
     x = _check_images(x)
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-        raise TypeError(f"size must be an int, got {type(size).__name__}")
-    if size < 1:
-        raise ValueError(f"size must be >= 1, got {size}")
-    return ndimage.median_filter(x, size=_spatial(x, int(size), 1), mode="reflect")
+    size = _v.check_int(size, "size")
+    return ndimage.median_filter(x, size=_spatial(x, size, 1), mode="reflect")
 
 
 def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates) -> tuple[object, dict]:
@@ -190,8 +183,7 @@ def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates)
     """
     from .metrics import psnr
 
-    if not callable(denoise):
-        raise TypeError(f"denoise must be callable, got {type(denoise).__name__}")
+    _v.check_callable(denoise, "denoise")
     candidates = list(candidates)
     if not candidates:
         raise ValueError("candidates must hold at least one parameter value, got none")

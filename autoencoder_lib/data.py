@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = [
     "DataUnavailableError",
     "DataIntegrityError",
@@ -193,8 +195,7 @@ def fetch_file(
         If the file is nowhere locally and downloading is off or fails; the
         message names the file, where it was looked for and the URL.
     """
-    if name not in REMOTE_FILES:
-        raise ValueError(f"name must be one of {sorted(REMOTE_FILES)}, got {name!r}")
+    _v.check_choice(name, sorted(REMOTE_FILES), "name")
     remote = REMOTE_FILES[name]
     looked = []
 
@@ -272,8 +273,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
 
 def _check_shape_option(shape: str) -> None:
-    if shape not in ("flat", "image"):
-        raise ValueError(f"shape must be 'flat' or 'image', got {shape!r}")
+    _v.check_choice(shape, ("flat", "image"), "shape")
 
 
 def _check_subset(n: int | None, total: int) -> None:
@@ -281,8 +281,7 @@ def _check_subset(n: int | None, total: int) -> None:
         return
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"n must be an int or None, got {type(n).__name__}")
-    if not 1 <= n <= total:
-        raise ValueError(f"n must be between 1 and {total}, got {n}")
+    _v.check_int(n, "n", minimum=1, maximum=total)
 
 
 def load_fashion_mnist(
@@ -319,8 +318,7 @@ def load_fashion_mnist(
     y : numpy.ndarray of int64, shape ``(N,)``
         Class labels 0 to 9 (names in :data:`FASHION_MNIST_CLASSES`).
     """
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    _v.check_choice(split, ("train", "test"), "split")
     _check_shape_option(shape)
     prefix = "train" if split == "train" else "t10k"
     images = read_idx(fetch_file(f"fashion-mnist/{prefix}-images-idx3-ubyte.gz", mirror=mirror))
@@ -390,8 +388,7 @@ def load_ecg5000(
     ECGSplits
     """
     for arg, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-        if not isinstance(value, (float, int)) or not 0.0 < value < 1.0:
-            raise ValueError(f"{arg} must be in (0, 1), got {value!r}")
+        _v.check_number(value, arg, low=0.0, high=1.0, low_open=True, high_open=True)
     if val_fraction + test_fraction >= 1.0:
         raise ValueError(
             f"val_fraction + test_fraction must be below 1, got {val_fraction} + {test_fraction}"

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["GradientCheckError", "numerical_gradient", "relative_error", "check_gradients"]
 
 
@@ -46,8 +48,7 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, *, eps: float 
     if not isinstance(param, np.ndarray) or param.dtype != np.float64:
         raise TypeError(f"param must be a float64 numpy.ndarray, got {type(param).__name__} "
                         f"of dtype {getattr(param, 'dtype', None)}")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps}")
+    eps = _v.check_number(eps, "eps", low=0.0, low_open=True)
     grad = np.zeros_like(param)
     for idx in np.ndindex(param.shape):
         old = param[idx]
@@ -77,8 +78,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    _v.check_same_shape(a, b, "a", "b")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0.0 else float(np.linalg.norm(a - b) / denom)
 

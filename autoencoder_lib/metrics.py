@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["per_image_sse", "per_image_mse", "psnr", "ssim"]
 
 
@@ -49,11 +51,7 @@ def per_image_mse(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
 
 
 def _check_data_range(data_range) -> float:
-    if isinstance(data_range, bool) or not isinstance(data_range, (int, float, np.integer, np.floating)):
-        raise TypeError(f"data_range must be a number, got {type(data_range).__name__}")
-    if not data_range > 0:
-        raise ValueError(f"data_range must be positive, got {data_range}")
-    return float(data_range)
+    return _v.check_number(data_range, "data_range", low=0.0, low_open=True)
 
 
 def psnr(x: np.ndarray, x_hat: np.ndarray, *, data_range: float = 1.0) -> np.ndarray:
@@ -174,13 +172,11 @@ def ssim(
         x, x_hat = x[..., None], x_hat[..., None]
     if x.ndim != 4:
         raise ValueError(f"x must have shape (N, H, W) or (N, H, W, C), got {x.shape}; reshape flat images first")
-    if isinstance(filter_size, bool) or not isinstance(filter_size, (int, np.integer)):
-        raise TypeError(f"filter_size must be an int, got {type(filter_size).__name__}")
-    if filter_size < 1 or min(x.shape[1:3]) < filter_size:
+    filter_size = _v.check_int(filter_size, "filter_size")
+    if min(x.shape[1:3]) < filter_size:
         raise ValueError(f"filter_size must be between 1 and the image size {x.shape[1:3]}, got {filter_size}")
     for arg, value in (("filter_sigma", filter_sigma), ("k1", k1), ("k2", k2)):
-        if not value > 0:
-            raise ValueError(f"{arg} must be positive, got {value}")
+        _v.check_number(value, arg, low=0.0, low_open=True)
     g = _gaussian_window(int(filter_size), float(filter_sigma)).astype(dtype)
     c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
     mu_x, mu_y = _filter_valid(x, g), _filter_valid(x_hat, g)

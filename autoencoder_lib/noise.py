@@ -16,15 +16,13 @@ import functools
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["add_gaussian_noise", "noisy_pairs"]
 
 
 def _check_sigma(sigma, arg: str = "sigma") -> float:
-    if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{arg} must be a number, got {type(sigma).__name__}")
-    if not 0.0 <= float(sigma) < np.inf:
-        raise ValueError(f"{arg} must be a finite number >= 0, got {sigma}")
-    return float(sigma)
+    return _v.check_number(sigma, arg, low=0.0)
 
 
 def _check_sigma_per_image(sigma, n: int) -> float | np.ndarray:
@@ -54,9 +52,7 @@ def _check_sigma_range(sigma) -> tuple[float, float]:
 def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int or a numpy Generator, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    return int(seed)
+    return _v.check_int(seed, "seed", minimum=0)
 
 
 def _check_clip(clip) -> None:
@@ -215,10 +211,7 @@ def noisy_pairs(
     if x.dtype.kind != "f":
         raise TypeError(f"x must be a floating-point array, got dtype {x.dtype}")
     sigma = _check_sigma_range(sigma)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise TypeError(f"batch_size must be an int, got {type(batch_size).__name__}")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be positive, got {batch_size}")
+    batch_size = _v.check_int(batch_size, "batch_size")
     seed = _check_seed(seed)
     _check_clip(clip)
     return _noisy_pairs_class()(x, sigma, batch_size, seed, bool(shuffle), clip)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .models import _check_positive_int  # shared check; models imports Keras only when called
+from . import _validation as _v
 
 __all__ = [
     "ACTIVATIONS",
@@ -57,12 +57,7 @@ LOSSES = ("mse", "bce")
 # --------------------------------------------------------------------------
 
 def _as_float_array(value, arg: str, ndim: int | None = None) -> np.ndarray:
-    a = np.asarray(value, dtype=np.float64)
-    if ndim is not None and a.ndim != ndim:
-        raise ValueError(f"{arg} must be a {ndim}-D array, got shape {a.shape}")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{arg} contains NaN or infinite values")
-    return a
+    return _v.as_array(value, arg, ndim=ndim, nonempty=False, dtype=np.float64)
 
 
 def _check_batch(x, width: int, arg: str) -> np.ndarray:
@@ -75,25 +70,18 @@ def _check_batch(x, width: int, arg: str) -> np.ndarray:
 def _check_pair(x, other, arg: str) -> tuple[np.ndarray, np.ndarray]:
     x = _as_float_array(x, "x")
     other = _as_float_array(other, arg)
-    if x.shape != other.shape:
-        raise ValueError(f"x and {arg} must have the same shape, got {x.shape} and {other.shape}")
+    _v.check_same_shape(x, other, "x", arg)
     if x.size == 0:
         raise ValueError("x must not be empty")
     return x, other
 
 
-def _check_choice(value, choices: Sequence[str], arg: str) -> str:
-    if value not in choices:
-        raise ValueError(f"{arg} must be one of {list(choices)}, got {value!r}")
-    return value
+_check_choice = _v.check_choice
+_check_positive_int = _v.check_int
 
 
 def _check_positive_float(value, arg: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{arg} must be a number, got {type(value).__name__}")
-    if not value > 0:
-        raise ValueError(f"{arg} must be positive, got {value}")
-    return float(value)
+    return _v.check_number(value, arg, low=0.0, low_open=True)
 
 
 # --------------------------------------------------------------------------

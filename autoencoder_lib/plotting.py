@@ -12,6 +12,8 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["use_chinese_font", "plot_image_rows", "plot_reconstructions", "plot_history"]
 
 #: The font shipped by the PyPI package ``mplfonts`` (Noto Sans CJK SC, SIL OFL 1.1).
@@ -103,8 +105,7 @@ def plot_image_rows(
 
     if len(rows) != len(labels):
         raise ValueError(f"rows and labels must have the same length, got {len(rows)} and {len(labels)}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
+    n = _v.check_int(n, "n")
     images = [_as_images(r, image_shape, f"rows[{i}]") for i, r in enumerate(rows)]
     n = min(n, *(len(im) for im in images))
     fig, axes = plt.subplots(len(images), n, figsize=(1.1 * n + 0.8, 1.2 * len(images) + 0.3), squeeze=False)

@@ -107,7 +107,7 @@ def test_tune_denoiser_returns_the_candidate_with_highest_psnr(smooth_and_noisy)
     [
         (lambda x: baselines.gaussian_denoise(x, -1.0), ValueError, "sigma must be a finite number >= 0, got -1.0"),
         (lambda x: baselines.gaussian_denoise(x, "1"), TypeError, "sigma must be a number, got str"),
-        (lambda x: baselines.median_denoise(x, 0), ValueError, "size must be >= 1, got 0"),
+        (lambda x: baselines.median_denoise(x, 0), ValueError, "size must be positive, got 0"),
         (lambda x: baselines.median_denoise(x, 3.0), TypeError, "size must be an int, got float"),
         (lambda x: baselines.gaussian_denoise(x.reshape(12, -1), 1.0), ValueError, r"x must have shape \(N, H, W\)"),
         (lambda x: baselines.median_denoise(x.astype(np.uint8), 3), TypeError, "floating-point array, got dtype uint8"),
