@@ -955,52 +955,82 @@ def train(
     history: dict[str, list[float]] = {"loss": []}
     if x_val is not None:
         history["val_loss"] = []
-    lr = getattr(optimizer, "learning_rate", None)
-    lr_text = f" (now {lr:g})" if isinstance(lr, float) else ""
-
-    def diverged(epoch: int, step: int, what: str) -> FloatingPointError:
-        exc = FloatingPointError(
-            f"training diverged at epoch {epoch}, step {step}: {what} is not finite. "
-            f"Lower the learning rate{lr_text}; history of the {epoch - 1} completed epochs "
-            "is in this exception's .history"
-        )
-        exc.history = history
-        return exc
-
-    steps = 0
-    for epoch in range(1, epochs + 1):
+    # Stand-ins with the same methods that stop at the first non-finite loss, gradient or weight
+    # (the loop below is printed in 第4章 4.5节; keep it that short).
+    model = _TrainingGuard(model, optimizer, history, steps_per_epoch=-(-n // batch_size))
+    optimizer = model.optimizer
+    for _ in range(epochs):
         order = rng.permutation(n)                          # a new shuffle every epoch
         for start in range(0, n, batch_size):
-            steps += 1
             batch = x[order[start:start + batch_size]]      # (B, n)
-            try:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    value, grads = model.loss_and_gradients(batch, loss)
-            except FloatingPointError as exc:               # the forward pass overflowed
-                raise diverged(epoch, steps, "the forward pass") from exc
-            if not np.isfinite(value):
-                raise diverged(epoch, steps, f"the mini-batch loss ({value})")
-            if not all(np.all(np.isfinite(g)) for g in grads):
-                raise diverged(epoch, steps, "a gradient")
-            with np.errstate(over="ignore", invalid="ignore"):
-                optimizer.step(model.parameters(), grads)
-            if not all(np.all(np.isfinite(p)) for p in model.parameters()):
-                raise diverged(epoch, steps, "a weight after the update")
-        ends = {}
-        for key, data in (("loss", x), ("val_loss", x_val)):
-            if data is None:
-                continue
-            try:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    value = model.loss(data, loss)
-            except FloatingPointError as exc:
-                raise diverged(epoch, steps, f"the forward pass on {'x' if key == 'loss' else 'x_val'}") from exc
-            if not np.isfinite(value):
-                raise diverged(epoch, steps, f"the {key} at the end of the epoch ({value})")
-            ends[key] = value
-        for key, value in ends.items():
-            history[key].append(value)
+            _, grads = model.loss_and_gradients(batch, loss)
+            optimizer.step(model.parameters(), grads)
+        history["loss"].append(model.loss(x, loss))
+        if x_val is not None:
+            history["val_loss"].append(model.loss(x_val, loss))
     return history
+
+
+class _TrainingGuard:
+    """Wraps the model (and, as ``.optimizer``, the optimizer) for :func:`train`.
+
+    Same calls as :class:`Autoencoder` and the optimizer, plus a check after
+    each: a non-finite mini-batch loss, gradient, weight or epoch loss raises
+    ``FloatingPointError`` naming the epoch and step, before any update is
+    made from a non-finite gradient. Overflow warnings are silenced because
+    the error replaces them.
+    """
+
+    def __init__(self, model: Autoencoder, optimizer, history: dict, *, steps_per_epoch: int):
+        self._model, self._history, self._per_epoch = model, history, steps_per_epoch
+        self._steps = 0
+        lr = getattr(optimizer, "learning_rate", None)
+        self._lr_text = f" (now {lr:g})" if isinstance(lr, float) else ""
+        guard = self
+
+        class _Optimizer:
+            def step(self, params, grads):
+                with np.errstate(over="ignore", invalid="ignore"):
+                    optimizer.step(params, grads)
+                if not all(np.all(np.isfinite(p)) for p in params):
+                    raise guard._diverged("a weight after the update")
+
+        self.optimizer = _Optimizer()
+
+    def _diverged(self, what: str) -> FloatingPointError:
+        done = min(len(values) for values in self._history.values())   # epochs with every loss recorded
+        epoch, step = done + 1, self._steps
+        exc = FloatingPointError(
+            f"training diverged at epoch {epoch}, step {step}: {what} is not finite. "
+            f"Lower the learning rate{self._lr_text}; the losses of the {done} completed epochs "
+            "are in this exception's .history"
+        )
+        exc.history = {key: list(values)[:done] for key, values in self._history.items()}
+        return exc
+
+    def _finite(self, compute, what: str):
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                result = compute()
+        except FloatingPointError as exc:                   # Dense.forward: the weights have blown up
+            raise self._diverged(f"the forward pass ({what})") from exc
+        value = result[0] if isinstance(result, tuple) else result
+        if not np.isfinite(value):
+            raise self._diverged(f"the {what} ({value})")
+        return result
+
+    def parameters(self) -> list[np.ndarray]:
+        return self._model.parameters()
+
+    def loss_and_gradients(self, batch: np.ndarray, loss: str):
+        self._steps += 1
+        value, grads = self._finite(lambda: self._model.loss_and_gradients(batch, loss), "mini-batch loss")
+        if not all(np.all(np.isfinite(g)) for g in grads):
+            raise self._diverged("a gradient of the mini-batch loss")
+        return value, grads
+
+    def loss(self, data: np.ndarray, loss: str) -> float:
+        return self._finite(lambda: self._model.loss(data, loss), "loss at the end of the epoch")
 
 
 def to_keras(model: Autoencoder):
