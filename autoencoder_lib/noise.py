@@ -56,8 +56,30 @@ def _check_seed(seed) -> int:
 
 
 def _check_clip(clip) -> None:
-    if clip is not None and (len(clip) != 2 or not clip[0] < clip[1]):
+    if clip is None:
+        return
+    if isinstance(clip, (str, bytes)) or not isinstance(clip, (tuple, list, np.ndarray)):
+        raise TypeError(f"clip must be a pair (low, high) or None, got {type(clip).__name__}")
+    if len(clip) != 2:
         raise ValueError(f"clip must be (low, high) with low < high, or None, got {clip!r}")
+    low = _v.check_number(clip[0], "clip[0]")
+    high = _v.check_number(clip[1], "clip[1]")
+    if not low < high:
+        raise ValueError(f"clip must be (low, high) with low < high, or None, got {clip!r}")
+
+
+def _check_clean_images(x, clip) -> None:
+    """Finite, and inside the clip range: clipping 0-255 pixels to [0, 1] would wipe the images out."""
+    if x.size == 0:
+        return
+    _v.as_array(x, "x")  # no NaN or inf
+    if clip is not None:
+        low, high = float(clip[0]), float(clip[1])
+        hint = ("; 8-bit pixels? scale them first (x / 255), or pass clip=(0, 255)"
+                if float(np.max(x)) > 1.5 * high and high <= 1.0 else
+                "; pass the images in that range or choose clip to match them (clip=None: no clipping)")
+        _v.check_in_range(x, "x", low, high, purpose=f" (clip={tuple(clip)!r})", hint=hint,
+                          slack=1e-5 * (high - low))
 
 
 def add_gaussian_noise(
@@ -96,11 +118,12 @@ def add_gaussian_noise(
     Raises
     ------
     TypeError
-        If ``x`` is not floating point, ``sigma`` is not a number, or ``seed``
-        is neither an int nor a Generator.
+        If ``x`` is not floating point, ``sigma`` is not a number, ``seed``
+        is neither an int nor a Generator, or ``clip`` is not a pair of numbers.
     ValueError
-        If ``sigma`` is negative or not finite or has the wrong shape, or
-        ``clip`` is not ``(low, high)`` with ``low < high``.
+        If ``x`` holds NaN/infinity or values outside ``clip``, ``sigma`` is
+        negative or not finite or has the wrong shape, ``seed`` is negative,
+        or ``clip`` is not ``(low, high)`` with ``low < high``.
     """
     x = np.asarray(x)
     if x.dtype.kind != "f":
@@ -110,6 +133,7 @@ def add_gaussian_noise(
         sigma = sigma.astype(x.dtype).reshape((-1,) + (1,) * (x.ndim - 1))
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
     _check_clip(clip)
+    _check_clean_images(x, clip)
     noisy = x + sigma * rng.standard_normal(x.shape).astype(x.dtype, copy=False)
     if clip is not None:
         np.clip(noisy, clip[0], clip[1], out=noisy)
@@ -202,8 +226,9 @@ def noisy_pairs(
     Raises
     ------
     TypeError, ValueError
-        On an array without a batch axis or not floating point, or an invalid
-        ``sigma``, ``batch_size`` or ``seed``.
+        On an array without a batch axis, empty, not floating point, holding
+        NaN/infinity or values outside ``clip``, or an invalid ``sigma``,
+        ``batch_size``, ``seed`` or ``clip``.
     """
     x = np.asarray(x)
     if x.ndim < 2 or len(x) == 0:
@@ -214,4 +239,5 @@ def noisy_pairs(
     batch_size = _v.check_int(batch_size, "batch_size")
     seed = _check_seed(seed)
     _check_clip(clip)
+    _check_clean_images(x, clip)
     return _noisy_pairs_class()(x, sigma, batch_size, seed, bool(shuffle), clip)
