@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 import os
 import tempfile
 import urllib.error
@@ -187,7 +188,10 @@ def fetch_file(
     Raises
     ------
     ValueError
-        If ``name`` is not a known file.
+        If ``name`` is not a known file or ``timeout`` is not a positive
+        finite number.
+    TypeError
+        If ``timeout`` is not a number or ``download`` is not a bool or None.
     DataIntegrityError
         If the mirror's copy has the wrong hash (the mirror is left untouched),
         or a download has the wrong hash (nothing is left behind).
@@ -196,6 +200,9 @@ def fetch_file(
         message names the file, where it was looked for and the URL.
     """
     _v.check_choice(name, sorted(REMOTE_FILES), "name")
+    timeout = _v.check_number(timeout, "timeout", low=0.0, low_open=True)
+    if download is not None and not isinstance(download, (bool, np.bool_)):
+        raise TypeError(f"download must be True, False or None, got {type(download).__name__}")
     remote = REMOTE_FILES[name]
     looked = []
 
@@ -254,12 +261,18 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
     Raises
     ------
+    FileNotFoundError
+        If there is no such file.
     ValueError
-        If the header is not an unsigned-byte IDX header or the size is wrong.
+        If the header is not an unsigned-byte IDX header, the size is wrong,
+        or a ``.gz`` file is not valid gzip (truncated or corrupt).
     """
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as fh:
-        raw = fh.read()
+    try:
+        with opener(path, "rb") as fh:
+            raw = fh.read()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise ValueError(f"{Path(path).name}: not a valid gzip file ({exc}); replace it with a good copy") from exc
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise ValueError(f"{Path(path).name}: not an IDX file (bad magic number)")
     if raw[2] != 0x08:
@@ -307,7 +320,7 @@ def load_fashion_mnist(
         Keep a random subset of ``n`` images, drawn without replacement with
         ``seed`` (same ``n`` and ``seed``: same images, in the same order).
     seed : int, default 0
-        Seed of the subset draw.
+        Seed of the subset draw, ``>= 0``.
     mirror : path-like, optional
         Passed to :func:`fetch_file`.
 
@@ -317,9 +330,20 @@ def load_fashion_mnist(
         Shape ``(N, 784)`` or ``(N, 28, 28, 1)``.
     y : numpy.ndarray of int64, shape ``(N,)``
         Class labels 0 to 9 (names in :data:`FASHION_MNIST_CLASSES`).
+
+    Raises
+    ------
+    ValueError
+        If ``split`` or ``shape`` is unknown, ``n`` is out of range, ``seed``
+        is negative, or a file is malformed.
+    TypeError
+        If ``n`` or ``seed`` is not an int.
+    DataIntegrityError, DataUnavailableError
+        As :func:`fetch_file`.
     """
     _v.check_choice(split, ("train", "test"), "split")
     _check_shape_option(shape)
+    seed = _v.check_int(seed, "seed", minimum=0)
     prefix = "train" if split == "train" else "t10k"
     images = read_idx(fetch_file(f"fashion-mnist/{prefix}-images-idx3-ubyte.gz", mirror=mirror))
     labels = read_idx(fetch_file(f"fashion-mnist/{prefix}-labels-idx1-ubyte.gz", mirror=mirror))
@@ -379,13 +403,23 @@ def load_ecg5000(
         Fractions of all 4998 rows for validation and test; both in (0, 1)
         with a sum below 1.
     seed : int, default 0
-        Seed of the stratified shuffle.
+        Seed of the stratified shuffle, ``>= 0``.
     mirror : path-like, optional
         Passed to :func:`fetch_file`.
 
     Returns
     -------
     ECGSplits
+
+    Raises
+    ------
+    TypeError
+        If a fraction is not a number or ``seed`` is not an int.
+    ValueError
+        If a fraction is outside (0, 1), their sum is not below 1, ``seed``
+        is negative, or the file does not have 141 columns.
+    DataIntegrityError, DataUnavailableError
+        As :func:`fetch_file`.
     """
     for arg, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
         _v.check_number(value, arg, low=0.0, high=1.0, low_open=True, high_open=True)
@@ -393,6 +427,7 @@ def load_ecg5000(
         raise ValueError(
             f"val_fraction + test_fraction must be below 1, got {val_fraction} + {test_fraction}"
         )
+    seed = _v.check_int(seed, "seed", minimum=0)
     from sklearn.model_selection import train_test_split
 
     table = np.loadtxt(fetch_file("ecg5000/ecg.csv", mirror=mirror), delimiter=",", dtype=np.float64)
@@ -439,6 +474,13 @@ def load_digits(
         Pixel intensities (the originals are 0..16) divided by 16.
     y : numpy.ndarray of int64, shape ``(1797,)``
         Digit labels 0 to 9.
+
+    Raises
+    ------
+    ValueError
+        If ``shape`` is unknown.
+    TypeError
+        If ``dtype`` is not a floating-point dtype.
     """
     _check_shape_option(shape)
     dtype = np.dtype(dtype)
