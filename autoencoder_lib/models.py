@@ -31,6 +31,12 @@ class AutoencoderParts(NamedTuple):
 _check_positive_int = _v.check_int
 
 
+def _check_name(name) -> str:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty str, got {name!r}")
+    return name
+
+
 def _check_activation(value, arg: str):
     import keras
 
@@ -91,8 +97,11 @@ def build_dense_autoencoder(
 
     Raises
     ------
-    TypeError, ValueError
-        On a non-integer or non-positive size, or an unknown activation.
+    TypeError
+        On a non-integer size, ``hidden_units`` that is not a sequence, or a
+        ``name`` that is not a non-empty string.
+    ValueError
+        On a non-positive size or an unknown activation.
 
     Examples
     --------
@@ -106,6 +115,7 @@ def build_dense_autoencoder(
     input_dim = _check_positive_int(input_dim, "input_dim")
     latent_dim = _check_positive_int(latent_dim, "latent_dim")
     hidden = _v.check_int_sequence(hidden_units, "hidden_units")
+    name = _check_name(name)
     activation = _check_activation(activation, "activation")
     latent_activation = _check_activation(latent_activation, "latent_activation")
     output_activation = _check_activation(output_activation, "output_activation")
@@ -203,7 +213,8 @@ def build_conv_autoencoder(
     Raises
     ------
     TypeError
-        If a size is not an int, or ``input_shape``/``filters`` is not a sequence.
+        If a size is not an int, ``input_shape``/``filters`` is not a
+        sequence, or ``name`` is not a non-empty string.
     ValueError
         If a size is not positive, ``input_shape`` does not have 3 entries or
         its height/width is not divisible by ``2 ** len(filters)``, ``filters``
@@ -236,6 +247,7 @@ def build_conv_autoencoder(
     if latent_dim is not None:
         latent_dim = _check_positive_int(latent_dim, "latent_dim")
     kernel_size = _check_positive_int(kernel_size, "kernel_size")
+    name = _check_name(name)
     _v.check_choice(upsampling, ("transpose", "resize"), "upsampling")
     activation = _check_activation(activation, "activation")
     latent_activation = _check_activation(latent_activation, "latent_activation")

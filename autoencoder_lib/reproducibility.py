@@ -78,11 +78,13 @@ def set_seed(seed: int = 0, *, tensorflow: bool = True) -> None:
     Raises
     ------
     TypeError
-        If ``seed`` is not an integer.
+        If ``seed`` is not an integer or ``tensorflow`` not a bool.
     ValueError
         If ``seed`` is negative or does not fit in 32 bits.
     """
     seed = _v.check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    if not isinstance(tensorflow, (bool, np.bool_)):
+        raise TypeError(f"tensorflow must be True or False, got {type(tensorflow).__name__}")
     random.seed(seed)
     np.random.seed(seed)
     if tensorflow:

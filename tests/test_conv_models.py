@@ -88,6 +88,9 @@ def test_parameter_count_of_the_default_model_is_the_one_computed_by_hand():
         (((28, 28, 1), 8), {"upsampling": "deconv"}, ValueError, r"upsampling must be one of \['transpose', 'resize'\], got 'deconv'"),
         (((28, 28, 1), 8), {"kernel_size": 0}, ValueError, "kernel_size must be positive, got 0"),
         (((28, 28, 1), 8), {"output_activation": "nope"}, ValueError, "output_activation is not a Keras activation"),
+        (((28, 28, 1), 8), {"kernel_size": 3.0}, TypeError, "kernel_size must be an int, got float"),
+        (("28x28",), {}, TypeError, "input_shape must be a sequence of ints, got str"),
+        (((28, 28, 1), 8), {"name": 5}, TypeError, "name must be a non-empty str, got 5"),
     ],
 )
 def test_conv_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
