@@ -23,6 +23,8 @@ class MarkdownTable:
     """A table as Markdown text; displays as a table in notebooks (``_repr_markdown_``)."""
 
     def __init__(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str (Markdown), got {type(text).__name__}")
         self.text = text
 
     def _repr_markdown_(self) -> str:

@@ -66,3 +66,10 @@ def test_rows_may_be_any_iterable_such_as_a_generator_or_an_array():
     import numpy as np
 
     assert str(markdown_table(["a"], (r for r in [[1]]))) == str(markdown_table(["a"], np.array([[1]])))
+
+
+def test_markdown_table_object_needs_text():
+    from autoencoder_lib.tables import MarkdownTable
+
+    with pytest.raises(TypeError, match="text must be a str"):
+        MarkdownTable(["| a |"])
