@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = [
     "pca_reconstruct",
     "mean_reconstruct",
@@ -18,10 +20,20 @@ __all__ = [
 
 
 def _check_2d(a: np.ndarray, arg: str) -> np.ndarray:
-    a = np.asarray(a)
-    if a.ndim != 2:
-        raise ValueError(f"{arg} must have shape (N, features), got {a.shape}")
-    return a
+    """Floating point (an integer result would be truncated), (N, features), not empty, finite."""
+    a = _v.as_array(a, arg, ndim=2, shape_text="(N, features)", finite=False, nonempty=False)
+    if a.dtype.kind != "f":
+        raise TypeError(f"{arg} must be a floating-point array, got dtype {a.dtype}; "
+                        f"convert it first, e.g. {arg}.astype(np.float32) / 255 for 8-bit pixels")
+    return _v.as_array(a, arg)
+
+
+def _check_pair_2d(x_train, x) -> tuple[np.ndarray, np.ndarray]:
+    x_train = _check_2d(x_train, "x_train")
+    x = _check_2d(x, "x")
+    if x.shape[1] != x_train.shape[1]:
+        raise ValueError(f"x has {x.shape[1]} features but x_train has {x_train.shape[1]}")
+    return x_train, x
 
 
 def pca_reconstruct(x_train: np.ndarray, x: np.ndarray, k: int, *, seed: int = 0) -> np.ndarray:
@@ -45,17 +57,20 @@ def pca_reconstruct(x_train: np.ndarray, x: np.ndarray, k: int, *, seed: int = 0
     -------
     numpy.ndarray, shape (N, D), dtype of ``x``
         The reconstructions ``mean + (x - mean) V_k V_k^T``.
+
+    Raises
+    ------
+    TypeError
+        If an array is not floating point, or ``k`` or ``seed`` is not an int.
+    ValueError
+        If an array is not 2-D, is empty or holds NaN/infinity, the feature
+        counts differ, ``k`` is out of range or ``seed`` is negative.
     """
     from sklearn.decomposition import PCA
 
-    x_train = _check_2d(x_train, "x_train")
-    x = _check_2d(x, "x")
-    if x.shape[1] != x_train.shape[1]:
-        raise ValueError(f"x has {x.shape[1]} features but x_train has {x_train.shape[1]}")
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"k must be an int, got {type(k).__name__}")
-    if not 1 <= k <= min(x_train.shape):
-        raise ValueError(f"k must be between 1 and {min(x_train.shape)}, got {k}")
+    x_train, x = _check_pair_2d(x_train, x)
+    k = _v.check_int(k, "k", minimum=1, maximum=min(x_train.shape))
+    seed = _v.check_int(seed, "seed", minimum=0)
     pca = PCA(n_components=int(k), random_state=seed).fit(x_train)
     return pca.inverse_transform(pca.transform(x)).astype(x.dtype, copy=False)
 
@@ -63,24 +78,32 @@ def pca_reconstruct(x_train: np.ndarray, x: np.ndarray, k: int, *, seed: int = 0
 def mean_reconstruct(x_train: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Reconstruct every row of ``x`` as the mean of ``x_train`` (a code of size 0).
 
+    Parameters
+    ----------
+    x_train : numpy.ndarray, shape (N_train, D)
+    x : numpy.ndarray, shape (N, D)
+
     Returns
     -------
     numpy.ndarray, shape of ``x``
+
+    Raises
+    ------
+    TypeError
+        If an array is not floating point.
+    ValueError
+        If an array is not 2-D, is empty or holds NaN/infinity, or the feature
+        counts differ.
     """
-    x_train = _check_2d(x_train, "x_train")
-    x = _check_2d(x, "x")
-    if x.shape[1] != x_train.shape[1]:
-        raise ValueError(f"x has {x.shape[1]} features but x_train has {x_train.shape[1]}")
+    x_train, x = _check_pair_2d(x_train, x)
     return np.broadcast_to(x_train.mean(axis=0), x.shape).astype(x.dtype)
 
 
 def _check_images(x: np.ndarray, arg: str = "x") -> np.ndarray:
-    x = np.asarray(x)
+    x = _v.as_array(x, arg, finite=False, nonempty=False)
     if x.ndim not in (3, 4) or (x.ndim == 4 and x.shape[-1] != 1):
         raise ValueError(f"{arg} must have shape (N, H, W) or (N, H, W, 1), got {x.shape}")
-    if x.dtype.kind != "f":
-        raise TypeError(f"{arg} must be a floating-point array, got dtype {x.dtype}")
-    return x
+    return _v.as_array(x, arg, kinds="f")  # floating point, not empty, finite
 
 
 def _spatial(x: np.ndarray, value, other) -> tuple:
@@ -109,18 +132,16 @@ def gaussian_denoise(x: np.ndarray, sigma: float) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``x`` has another shape or ``sigma`` is negative.
+        If ``x`` has another shape, is empty or holds NaN/infinity, or
+        ``sigma`` is negative or not finite.
     TypeError
         If ``x`` is not floating point or ``sigma`` is not a number.
     """
     from scipy import ndimage
 
     x = _check_images(x)
-    if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.integer, np.floating)):
-        raise TypeError(f"sigma must be a number, got {type(sigma).__name__}")
-    if not 0 <= sigma < np.inf:
-        raise ValueError(f"sigma must be a finite number >= 0, got {sigma}")
-    return ndimage.gaussian_filter(x, sigma=_spatial(x, float(sigma), 0.0), mode="reflect")
+    sigma = _v.check_number(sigma, "sigma", low=0.0)
+    return ndimage.gaussian_filter(x, sigma=_spatial(x, sigma, 0.0), mode="reflect")
 
 
 def median_denoise(x: np.ndarray, size: int) -> np.ndarray:
@@ -144,18 +165,16 @@ def median_denoise(x: np.ndarray, size: int) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``x`` has another shape or ``size`` is below 1.
+        If ``x`` has another shape, is empty or holds NaN/infinity, or
+        ``size`` is below 1.
     TypeError
         If ``x`` is not floating point or ``size`` is not an int.
     """
     from scipy import ndimage
 
     x = _check_images(x)
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-        raise TypeError(f"size must be an int, got {type(size).__name__}")
-    if size < 1:
-        raise ValueError(f"size must be >= 1, got {size}")
-    return ndimage.median_filter(x, size=_spatial(x, int(size), 1), mode="reflect")
+    size = _v.check_int(size, "size")
+    return ndimage.median_filter(x, size=_spatial(x, size, 1), mode="reflect")
 
 
 def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates) -> tuple[object, dict]:
@@ -184,20 +203,34 @@ def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates)
     Raises
     ------
     TypeError
-        If ``denoise`` is not callable.
+        If ``denoise`` is not callable, a candidate is unhashable (it becomes
+        a key of ``scores``), or an image array is not floating point.
     ValueError
-        If ``candidates`` is empty or the image arrays differ in shape.
+        If ``candidates`` is empty or repeats a value, the image arrays differ
+        in shape, are empty or hold NaN/infinity, ``denoise`` returns another
+        shape, or PSNR rejects the output (values outside [0, 1]).
     """
     from .metrics import psnr
 
-    if not callable(denoise):
-        raise TypeError(f"denoise must be callable, got {type(denoise).__name__}")
-    candidates = list(candidates)
+    _v.check_callable(denoise, "denoise")
+    candidates = _v.check_sequence(candidates, "candidates", of="parameter values", iterable=True)
     if not candidates:
         raise ValueError("candidates must hold at least one parameter value, got none")
+    for c in candidates:
+        try:
+            hash(c)
+        except TypeError as exc:
+            raise TypeError(f"candidates must be hashable (keys of the scores), got {type(c).__name__}") from exc
+    if len(set(candidates)) != len(candidates):
+        raise ValueError(f"candidates must not repeat a value, got {candidates!r}")
     x_noisy, x_clean = _check_images(x_noisy, "x_noisy"), _check_images(x_clean, "x_clean")
     if x_noisy.shape != x_clean.shape:
         raise ValueError(f"x_noisy and x_clean must have the same shape, got {x_noisy.shape} and {x_clean.shape}")
-    scores = {c: float(np.mean(psnr(x_clean, denoise(x_noisy, c)))) for c in candidates}
+    scores = {}
+    for c in candidates:
+        out = np.asarray(denoise(x_noisy, c))
+        if out.shape != x_clean.shape:
+            raise ValueError(f"denoise(x_noisy, {c!r}) returned shape {out.shape}, expected {x_clean.shape}")
+        scores[c] = float(np.mean(psnr(x_clean, out)))
     best = max(candidates, key=lambda c: scores[c])
     return best, scores

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 import os
 import re
 import tempfile
@@ -31,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from . import _validation as _v
 
 __all__ = [
     "DataUnavailableError",
@@ -196,7 +199,10 @@ def fetch_file(
     Raises
     ------
     ValueError
-        If ``name`` is not a known file.
+        If ``name`` is not a known file or ``timeout`` is not a positive
+        finite number.
+    TypeError
+        If ``timeout`` is not a number or ``download`` is not a bool or None.
     DataIntegrityError
         If the mirror's copy has the wrong hash (the mirror is left untouched),
         or a download has the wrong hash (nothing is left behind).
@@ -204,8 +210,10 @@ def fetch_file(
         If the file is nowhere locally and downloading is off or fails; the
         message names the file, where it was looked for and the URL.
     """
-    if name not in REMOTE_FILES:
-        raise ValueError(f"name must be one of {sorted(REMOTE_FILES)}, got {name!r}")
+    _v.check_choice(name, sorted(REMOTE_FILES), "name")
+    timeout = _v.check_number(timeout, "timeout", low=0.0, low_open=True)
+    if download is not None and not isinstance(download, (bool, np.bool_)):
+        raise TypeError(f"download must be True, False or None, got {type(download).__name__}")
     remote = REMOTE_FILES[name]
     looked = []
 
@@ -264,12 +272,18 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
     Raises
     ------
+    FileNotFoundError
+        If there is no such file.
     ValueError
-        If the header is not an unsigned-byte IDX header or the size is wrong.
+        If the header is not an unsigned-byte IDX header, the size is wrong,
+        or a ``.gz`` file is not valid gzip (truncated or corrupt).
     """
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as fh:
-        raw = fh.read()
+    try:
+        with opener(path, "rb") as fh:
+            raw = fh.read()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise ValueError(f"{Path(path).name}: not a valid gzip file ({exc}); replace it with a good copy") from exc
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise ValueError(f"{Path(path).name}: not an IDX file (bad magic number)")
     if raw[2] != 0x08:
@@ -283,8 +297,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
 
 def _check_shape_option(shape: str) -> None:
-    if shape not in ("flat", "image"):
-        raise ValueError(f"shape must be 'flat' or 'image', got {shape!r}")
+    _v.check_choice(shape, ("flat", "image"), "shape")
 
 
 def _check_subset(n: int | None, total: int) -> None:
@@ -292,8 +305,7 @@ def _check_subset(n: int | None, total: int) -> None:
         return
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"n must be an int or None, got {type(n).__name__}")
-    if not 1 <= n <= total:
-        raise ValueError(f"n must be between 1 and {total}, got {n}")
+    _v.check_int(n, "n", minimum=1, maximum=total)
 
 
 def load_fashion_mnist(
@@ -319,7 +331,7 @@ def load_fashion_mnist(
         Keep a random subset of ``n`` images, drawn without replacement with
         ``seed`` (same ``n`` and ``seed``: same images, in the same order).
     seed : int, default 0
-        Seed of the subset draw.
+        Seed of the subset draw, ``>= 0``.
     mirror : path-like, optional
         Passed to :func:`fetch_file`.
 
@@ -329,10 +341,20 @@ def load_fashion_mnist(
         Shape ``(N, 784)`` or ``(N, 28, 28, 1)``.
     y : numpy.ndarray of int64, shape ``(N,)``
         Class labels 0 to 9 (names in :data:`FASHION_MNIST_CLASSES`).
+
+    Raises
+    ------
+    ValueError
+        If ``split`` or ``shape`` is unknown, ``n`` is out of range, ``seed``
+        is negative, or a file is malformed.
+    TypeError
+        If ``n`` or ``seed`` is not an int.
+    DataIntegrityError, DataUnavailableError
+        As :func:`fetch_file`.
     """
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    _v.check_choice(split, ("train", "test"), "split")
     _check_shape_option(shape)
+    seed = _v.check_int(seed, "seed", minimum=0)
     prefix = "train" if split == "train" else "t10k"
     images = read_idx(fetch_file(f"fashion-mnist/{prefix}-images-idx3-ubyte.gz", mirror=mirror))
     labels = read_idx(fetch_file(f"fashion-mnist/{prefix}-labels-idx1-ubyte.gz", mirror=mirror))
@@ -392,21 +414,31 @@ def load_ecg5000(
         Fractions of all 4998 rows for validation and test; both in (0, 1)
         with a sum below 1.
     seed : int, default 0
-        Seed of the stratified shuffle.
+        Seed of the stratified shuffle, ``>= 0``.
     mirror : path-like, optional
         Passed to :func:`fetch_file`.
 
     Returns
     -------
     ECGSplits
+
+    Raises
+    ------
+    TypeError
+        If a fraction is not a number or ``seed`` is not an int.
+    ValueError
+        If a fraction is outside (0, 1), their sum is not below 1, ``seed``
+        is negative, or the file does not have 141 columns.
+    DataIntegrityError, DataUnavailableError
+        As :func:`fetch_file`.
     """
     for arg, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-        if not isinstance(value, (float, int)) or not 0.0 < value < 1.0:
-            raise ValueError(f"{arg} must be in (0, 1), got {value!r}")
+        _v.check_number(value, arg, low=0.0, high=1.0, low_open=True, high_open=True)
     if val_fraction + test_fraction >= 1.0:
         raise ValueError(
             f"val_fraction + test_fraction must be below 1, got {val_fraction} + {test_fraction}"
         )
+    seed = _v.check_int(seed, "seed", minimum=0)
     from sklearn.model_selection import train_test_split
 
     table = np.loadtxt(fetch_file("ecg5000/ecg.csv", mirror=mirror), delimiter=",", dtype=np.float64)
@@ -453,6 +485,13 @@ def load_digits(
         Pixel intensities (the originals are 0..16) divided by 16.
     y : numpy.ndarray of int64, shape ``(1797,)``
         Digit labels 0 to 9.
+
+    Raises
+    ------
+    ValueError
+        If ``shape`` is unknown.
+    TypeError
+        If ``dtype`` is not a floating-point dtype.
     """
     _check_shape_option(shape)
     dtype = np.dtype(dtype)

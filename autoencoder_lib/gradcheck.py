@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["GradientCheckError", "numerical_gradient", "relative_error", "check_gradients"]
 
 
@@ -41,23 +43,46 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, *, eps: float 
     Raises
     ------
     TypeError
-        If ``param`` is not a float64 NumPy array (a copy could not be perturbed in place).
+        If ``f`` is not callable or returns something else than a number, or
+        ``param`` is not a float64 NumPy array (a copy could not be perturbed
+        in place), or ``eps`` is not a number.
+    ValueError
+        If ``param`` holds NaN or infinity, ``eps`` is not a positive finite
+        number, or ``f`` returns NaN or infinity (the message names the
+        element; ``param`` is restored first).
     """
+    _v.check_callable(f, "f")
     if not isinstance(param, np.ndarray) or param.dtype != np.float64:
         raise TypeError(f"param must be a float64 numpy.ndarray, got {type(param).__name__} "
                         f"of dtype {getattr(param, 'dtype', None)}")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps}")
+    _v.as_array(param, "param", nonempty=False)
+    eps = _v.check_number(eps, "eps", low=0.0, low_open=True)
     grad = np.zeros_like(param)
     for idx in np.ndindex(param.shape):
         old = param[idx]
-        param[idx] = old + eps
-        f_plus = float(f())
-        param[idx] = old - eps
-        f_minus = float(f())
-        param[idx] = old                                      # restore exactly
+        try:
+            param[idx] = old + eps
+            f_plus = _loss_value(f)
+            param[idx] = old - eps
+            f_minus = _loss_value(f)
+        finally:
+            param[idx] = old                                  # restore exactly, even on an error
+        if not (np.isfinite(f_plus) and np.isfinite(f_minus)):
+            raise ValueError(f"f returned {f_plus} and {f_minus} around param[{', '.join(map(str, idx))}] "
+                             f"+- eps = {eps:g}: the loss must be finite there")
         grad[idx] = (f_plus - f_minus) / (2.0 * eps)
     return grad
+
+
+def _loss_value(f: Callable[[], float]) -> float:
+    value = f()
+    if isinstance(value, (bool, str, bytes)) or np.ndim(value) != 0:
+        raise TypeError(f"f must return one number (the loss), got {type(value).__name__} "
+                        f"of shape {np.shape(value)}")
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"f must return one number (the loss), got {type(value).__name__}") from exc
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -73,12 +98,19 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     Returns
     -------
     float
-        In [0, 1]; about 1e-10 or less for a correct float64 gradient.
+        In [0, 1]; about 1e-10 or less for a correct float64 gradient (0 for
+        two empty arrays).
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``b`` is not numeric.
+    ValueError
+        If the shapes differ or either holds NaN or infinity.
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    a = _v.as_array(a, "a", nonempty=False, dtype=np.float64)
+    b = _v.as_array(b, "b", nonempty=False, dtype=np.float64)
+    _v.check_same_shape(a, b, "a", "b")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0.0 else float(np.linalg.norm(a - b) / denom)
 
@@ -120,16 +152,29 @@ def check_gradients(
     ------
     GradientCheckError
         If any relative error exceeds ``tol``; the message names the parameter.
+    TypeError
+        If ``f`` is not callable, ``params``/``grads``/``names`` is not a
+        sequence, or ``eps``/``tol`` is not a number.
+    ValueError
+        If lengths or shapes differ, a gradient holds NaN or infinity, or
+        ``eps``/``tol`` is not a positive finite number.
     """
+    _v.check_callable(f, "f")
+    params = _v.check_sequence(params, "params", of="numpy arrays")
+    grads = _v.check_sequence(grads, "grads", of="numpy arrays")
+    eps = _v.check_number(eps, "eps", low=0.0, low_open=True)
+    tol = _v.check_number(tol, "tol", low=0.0, low_open=True)
     if len(params) != len(grads):
         raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
-    names = [f"p{i}" for i in range(len(params))] if names is None else list(names)
+    names = ([f"p{i}" for i in range(len(params))] if names is None
+             else [str(n) for n in _v.check_sequence(names, "names", of="str")])
     if len(names) != len(params):
         raise ValueError(f"names must have {len(params)} entries, got {len(names)}")
     errors = {}
     for name, p, g in zip(names, params, grads):
         if np.shape(g) != np.shape(p):
             raise ValueError(f"gradient of {name} must have shape {np.shape(p)}, got {np.shape(g)}")
+        _v.as_array(g, f"gradient of {name}", nonempty=False)
         errors[name] = relative_error(g, numerical_gradient(f, p, eps=eps))
     bad = {k: v for k, v in errors.items() if v > tol}
     if bad:

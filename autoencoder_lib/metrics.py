@@ -7,17 +7,52 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["per_image_sse", "per_image_mse", "psnr", "ssim"]
 
 
-def _paired(x: np.ndarray, x_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x = np.asarray(x, dtype=np.float64)
-    x_hat = np.asarray(x_hat, dtype=np.float64)
-    if x.shape != x_hat.shape:
-        raise ValueError(f"x and x_hat must have the same shape, got {x.shape} and {x_hat.shape}")
+def _checked_pair(x, x_hat) -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays numeric, same shape, batch axis first, not empty, finite, not int next to float."""
+    x = _v.as_array(x, "x", nonempty=False, finite=False)
+    x_hat = _v.as_array(x_hat, "x_hat", nonempty=False, finite=False)
+    _v.check_same_shape(x, x_hat, "x", "x_hat")
     if x.ndim < 2:
         raise ValueError(f"x must have a batch axis first, shape (N, ...), got {x.shape}")
+    for arg, a in (("x", x), ("x_hat", x_hat)):
+        _v.as_array(a, arg)  # not empty, no NaN or inf
+    _v.check_same_kind(x, x_hat, "x", "x_hat")
+    return x, x_hat
+
+
+def _paired(x: np.ndarray, x_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    x, x_hat = _checked_pair(x, x_hat)
+    x, x_hat = x.astype(np.float64, copy=False), x_hat.astype(np.float64, copy=False)
     return x.reshape(len(x), -1), x_hat.reshape(len(x_hat), -1)
+
+
+# Rounding may put a value just beyond [0, data_range] (a float32 filter gives 1 + 6e-8): tolerated,
+# as a fraction of data_range.
+_RANGE_SLACK = 1e-5
+
+
+def _check_pixel_range(x: np.ndarray, x_hat: np.ndarray, data_range: float) -> None:
+    """PSNR and SSIM are defined for pixels in [0, data_range]; anything else means a wrong scale."""
+    for arg, a in (("x", x), ("x_hat", x_hat)):
+        hi = float(np.max(a))
+        if 1.5 * data_range < hi <= 255:
+            hint = (f"; 8-bit pixels (0-255)? pass data_range=255, or scale both images to "
+                    f"[0, {data_range:g}] (e.g. {arg} / 255)")
+        else:
+            hint = (f"; scale both images to [0, data_range], or clip reconstructions first "
+                    f"(np.clip({arg}, 0, {data_range:g}))")
+        _v.check_in_range(a, arg, 0.0, data_range, purpose=f" (data_range={data_range:g})", hint=hint,
+                          slack=_RANGE_SLACK * data_range)
+    if data_range >= 255 and x.dtype.kind == "f" and max(float(np.max(x)), float(np.max(x_hat))) <= 1.0:
+        raise ValueError(
+            f"x and x_hat both lie in [0, 1] but data_range={data_range:g}: for images in [0, 1] "
+            "pass data_range=1.0 (the default), or scale both images by 255"
+        )
 
 
 def per_image_sse(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
@@ -32,6 +67,16 @@ def per_image_sse(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
     -------
     numpy.ndarray of float64, shape (N,)
         ``sum_j (x_j - x_hat_j)**2`` for each image.
+
+    Raises
+    ------
+    TypeError
+        If an array is not numeric (bool, strings, objects), or one is an
+        integer array and the other floating point (e.g. 0-255 pixels next to
+        [0, 1] ones: convert first).
+    ValueError
+        If the shapes differ, there is no batch axis, an array is empty or
+        holds NaN or infinity.
     """
     x, x_hat = _paired(x, x_hat)
     return np.sum((x - x_hat) ** 2, axis=1)
@@ -40,20 +85,26 @@ def per_image_sse(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
 def per_image_mse(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
     """Mean squared error of each image (per pixel): SSE divided by the pixel count.
 
+    Parameters
+    ----------
+    x, x_hat : numpy.ndarray, shape (N, ...)
+        Originals and reconstructions, same shape (any trailing shape).
+
     Returns
     -------
     numpy.ndarray of float64, shape (N,)
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`per_image_sse`.
     """
     x, x_hat = _paired(x, x_hat)
     return np.mean((x - x_hat) ** 2, axis=1)
 
 
 def _check_data_range(data_range) -> float:
-    if isinstance(data_range, bool) or not isinstance(data_range, (int, float, np.integer, np.floating)):
-        raise TypeError(f"data_range must be a number, got {type(data_range).__name__}")
-    if not data_range > 0:
-        raise ValueError(f"data_range must be positive, got {data_range}")
-    return float(data_range)
+    return _v.check_number(data_range, "data_range", low=0.0, low_open=True)
 
 
 def psnr(x: np.ndarray, x_hat: np.ndarray, *, data_range: float = 1.0) -> np.ndarray:
@@ -67,7 +118,9 @@ def psnr(x: np.ndarray, x_hat: np.ndarray, *, data_range: float = 1.0) -> np.nda
     Parameters
     ----------
     x, x_hat : numpy.ndarray, shape (N, ...)
-        Clean images and their noisy or restored versions, same shape.
+        Clean images and their noisy or restored versions, same shape, both
+        integer or both floating point, every value in ``[0, data_range]``
+        (up to a rounding slack of ``1e-5 * data_range``).
     data_range : float, default 1.0
         Difference between the largest and smallest possible pixel value
         (1 for pixels in [0, 1], 255 for 8-bit images).
@@ -80,11 +133,18 @@ def psnr(x: np.ndarray, x_hat: np.ndarray, *, data_range: float = 1.0) -> np.nda
     Raises
     ------
     ValueError
-        If the shapes differ, there is no batch axis, or ``data_range`` is not positive.
+        If the shapes differ, there is no batch axis, an array is empty or
+        holds NaN or infinity, a value lies outside ``[0, data_range]`` (the
+        message suggests ``data_range=255`` or scaling), floating-point images
+        all lie in [0, 1] while ``data_range >= 255``, or ``data_range`` is
+        not a positive finite number.
     TypeError
-        If ``data_range`` is not a number.
+        If ``data_range`` is not a number, an array is not numeric, or one
+        array is integer and the other floating point.
     """
     data_range = _check_data_range(data_range)
+    x, x_hat = _checked_pair(x, x_hat)
+    _check_pixel_range(x, x_hat, data_range)
     mse = per_image_mse(x, x_hat)
     with np.errstate(divide="ignore"):
         return 10.0 * np.log10(data_range**2 / mse)
@@ -140,7 +200,9 @@ def ssim(
     ----------
     x, x_hat : numpy.ndarray, shape (N, H, W) or (N, H, W, C)
         Clean images and their noisy or restored versions, same shape;
-        ``H`` and ``W`` at least ``filter_size``.
+        ``H`` and ``W`` at least ``filter_size``; both integer or both
+        floating point, every value in ``[0, data_range]`` (up to a rounding
+        slack of ``1e-5 * data_range``).
     data_range : float, default 1.0
         Difference between the largest and smallest possible pixel value.
     filter_size : int, default 11
@@ -160,27 +222,34 @@ def ssim(
     ------
     ValueError
         If the shapes differ, the arrays are not 3-D or 4-D, an image is
-        smaller than the window, or a parameter is not positive.
+        smaller than the window, an array is empty or holds NaN or infinity,
+        a value lies outside ``[0, data_range]`` (the message suggests
+        ``data_range=255`` or scaling), floating-point images all lie in
+        [0, 1] while ``data_range >= 255``, or a parameter is not a positive
+        finite number.
     TypeError
-        If ``data_range`` is not a number or ``filter_size`` is not an int.
+        If ``data_range``, ``filter_sigma``, ``k1`` or ``k2`` is not a number,
+        ``filter_size`` is not an int, an array is not numeric, or one array
+        is integer and the other floating point.
     """
     data_range = _check_data_range(data_range)
+    x = _v.as_array(x, "x", nonempty=False, finite=False)
+    x_hat = _v.as_array(x_hat, "x_hat", nonempty=False, finite=False)
+    _v.check_same_shape(x, x_hat, "x", "x_hat")
+    if x.ndim not in (3, 4):
+        raise ValueError(f"x must have shape (N, H, W) or (N, H, W, C), got {x.shape}; reshape flat images first")
+    x, x_hat = _checked_pair(x, x_hat)
+    _check_pixel_range(x, x_hat, data_range)
     # float32 images are processed in float32 (as tf.image.ssim does, and twice as fast); others in float64.
     dtype = np.float32 if np.result_type(x, x_hat) == np.float32 else np.float64
-    x, x_hat = np.asarray(x, dtype=dtype), np.asarray(x_hat, dtype=dtype)
-    if x.shape != x_hat.shape:
-        raise ValueError(f"x and x_hat must have the same shape, got {x.shape} and {x_hat.shape}")
+    x, x_hat = x.astype(dtype, copy=False), x_hat.astype(dtype, copy=False)
     if x.ndim == 3:
         x, x_hat = x[..., None], x_hat[..., None]
-    if x.ndim != 4:
-        raise ValueError(f"x must have shape (N, H, W) or (N, H, W, C), got {x.shape}; reshape flat images first")
-    if isinstance(filter_size, bool) or not isinstance(filter_size, (int, np.integer)):
-        raise TypeError(f"filter_size must be an int, got {type(filter_size).__name__}")
-    if filter_size < 1 or min(x.shape[1:3]) < filter_size:
+    filter_size = _v.check_int(filter_size, "filter_size")
+    if min(x.shape[1:3]) < filter_size:
         raise ValueError(f"filter_size must be between 1 and the image size {x.shape[1:3]}, got {filter_size}")
     for arg, value in (("filter_sigma", filter_sigma), ("k1", k1), ("k2", k2)):
-        if not value > 0:
-            raise ValueError(f"{arg} must be positive, got {value}")
+        _v.check_number(value, arg, low=0.0, low_open=True)
     g = _gaussian_window(int(filter_size), float(filter_sigma)).astype(dtype)
     c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
     mu_x, mu_y = _filter_valid(x, g), _filter_valid(x_hat, g)

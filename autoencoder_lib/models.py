@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["AutoencoderParts", "build_dense_autoencoder", "build_conv_autoencoder"]
 
 
@@ -26,12 +28,13 @@ class AutoencoderParts(NamedTuple):
     autoencoder: object
 
 
-def _check_positive_int(value, arg: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{arg} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{arg} must be positive, got {value}")
-    return int(value)
+_check_positive_int = _v.check_int
+
+
+def _check_name(name) -> str:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty str, got {name!r}")
+    return name
 
 
 def _check_activation(value, arg: str):
@@ -94,8 +97,11 @@ def build_dense_autoencoder(
 
     Raises
     ------
-    TypeError, ValueError
-        On a non-integer or non-positive size, or an unknown activation.
+    TypeError
+        On a non-integer size, ``hidden_units`` that is not a sequence, or a
+        ``name`` that is not a non-empty string.
+    ValueError
+        On a non-positive size or an unknown activation.
 
     Examples
     --------
@@ -108,9 +114,8 @@ def build_dense_autoencoder(
 
     input_dim = _check_positive_int(input_dim, "input_dim")
     latent_dim = _check_positive_int(latent_dim, "latent_dim")
-    if isinstance(hidden_units, (str, bytes)) or not isinstance(hidden_units, Sequence):
-        raise TypeError(f"hidden_units must be a sequence of ints, got {type(hidden_units).__name__}")
-    hidden = [_check_positive_int(u, f"hidden_units[{i}]") for i, u in enumerate(hidden_units)]
+    hidden = _v.check_int_sequence(hidden_units, "hidden_units")
+    name = _check_name(name)
     activation = _check_activation(activation, "activation")
     latent_activation = _check_activation(latent_activation, "latent_activation")
     output_activation = _check_activation(output_activation, "output_activation")
@@ -134,10 +139,7 @@ def build_dense_autoencoder(
     return AutoencoderParts(encoder, decoder, autoencoder)
 
 
-def _check_int_sequence(values, arg: str) -> list[int]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError(f"{arg} must be a sequence of ints, got {type(values).__name__}")
-    return [_check_positive_int(v, f"{arg}[{i}]") for i, v in enumerate(values)]
+_check_int_sequence = _v.check_int_sequence
 
 
 def build_conv_autoencoder(
@@ -211,7 +213,8 @@ def build_conv_autoencoder(
     Raises
     ------
     TypeError
-        If a size is not an int, or ``input_shape``/``filters`` is not a sequence.
+        If a size is not an int, ``input_shape``/``filters`` is not a
+        sequence, or ``name`` is not a non-empty string.
     ValueError
         If a size is not positive, ``input_shape`` does not have 3 entries or
         its height/width is not divisible by ``2 ** len(filters)``, ``filters``
@@ -244,8 +247,8 @@ def build_conv_autoencoder(
     if latent_dim is not None:
         latent_dim = _check_positive_int(latent_dim, "latent_dim")
     kernel_size = _check_positive_int(kernel_size, "kernel_size")
-    if upsampling not in ("transpose", "resize"):
-        raise ValueError(f"upsampling must be 'transpose' or 'resize', got {upsampling!r}")
+    name = _check_name(name)
+    _v.check_choice(upsampling, ("transpose", "resize"), "upsampling")
     activation = _check_activation(activation, "activation")
     latent_activation = _check_activation(latent_activation, "latent_activation")
     output_activation = _check_activation(output_activation, "output_activation")

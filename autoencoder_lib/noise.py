@@ -16,15 +16,13 @@ import functools
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["add_gaussian_noise", "noisy_pairs"]
 
 
 def _check_sigma(sigma, arg: str = "sigma") -> float:
-    if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{arg} must be a number, got {type(sigma).__name__}")
-    if not 0.0 <= float(sigma) < np.inf:
-        raise ValueError(f"{arg} must be a finite number >= 0, got {sigma}")
-    return float(sigma)
+    return _v.check_number(sigma, arg, low=0.0)
 
 
 def _check_sigma_per_image(sigma, n: int) -> float | np.ndarray:
@@ -54,14 +52,34 @@ def _check_sigma_range(sigma) -> tuple[float, float]:
 def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int or a numpy Generator, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    return int(seed)
+    return _v.check_int(seed, "seed", minimum=0)
 
 
 def _check_clip(clip) -> None:
-    if clip is not None and (len(clip) != 2 or not clip[0] < clip[1]):
+    if clip is None:
+        return
+    if isinstance(clip, (str, bytes)) or not isinstance(clip, (tuple, list, np.ndarray)):
+        raise TypeError(f"clip must be a pair (low, high) or None, got {type(clip).__name__}")
+    if len(clip) != 2:
         raise ValueError(f"clip must be (low, high) with low < high, or None, got {clip!r}")
+    low = _v.check_number(clip[0], "clip[0]")
+    high = _v.check_number(clip[1], "clip[1]")
+    if not low < high:
+        raise ValueError(f"clip must be (low, high) with low < high, or None, got {clip!r}")
+
+
+def _check_clean_images(x, clip) -> None:
+    """Finite, and inside the clip range: clipping 0-255 pixels to [0, 1] would wipe the images out."""
+    if x.size == 0:
+        return
+    _v.as_array(x, "x")  # no NaN or inf
+    if clip is not None:
+        low, high = float(clip[0]), float(clip[1])
+        hint = ("; 8-bit pixels? scale them first (x / 255), or pass clip=(0, 255)"
+                if float(np.max(x)) > 1.5 * high and high <= 1.0 else
+                "; pass the images in that range or choose clip to match them (clip=None: no clipping)")
+        _v.check_in_range(x, "x", low, high, purpose=f" (clip={tuple(clip)!r})", hint=hint,
+                          slack=1e-5 * (high - low))
 
 
 def add_gaussian_noise(
@@ -100,11 +118,12 @@ def add_gaussian_noise(
     Raises
     ------
     TypeError
-        If ``x`` is not floating point, ``sigma`` is not a number, or ``seed``
-        is neither an int nor a Generator.
+        If ``x`` is not floating point, ``sigma`` is not a number, ``seed``
+        is neither an int nor a Generator, or ``clip`` is not a pair of numbers.
     ValueError
-        If ``sigma`` is negative or not finite or has the wrong shape, or
-        ``clip`` is not ``(low, high)`` with ``low < high``.
+        If ``x`` holds NaN/infinity or values outside ``clip``, ``sigma`` is
+        negative or not finite or has the wrong shape, ``seed`` is negative,
+        or ``clip`` is not ``(low, high)`` with ``low < high``.
     """
     x = np.asarray(x)
     if x.dtype.kind != "f":
@@ -114,6 +133,7 @@ def add_gaussian_noise(
         sigma = sigma.astype(x.dtype).reshape((-1,) + (1,) * (x.ndim - 1))
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
     _check_clip(clip)
+    _check_clean_images(x, clip)
     noisy = x + sigma * rng.standard_normal(x.shape).astype(x.dtype, copy=False)
     if clip is not None:
         np.clip(noisy, clip[0], clip[1], out=noisy)
@@ -206,8 +226,9 @@ def noisy_pairs(
     Raises
     ------
     TypeError, ValueError
-        On an array without a batch axis or not floating point, or an invalid
-        ``sigma``, ``batch_size`` or ``seed``.
+        On an array without a batch axis, empty, not floating point, holding
+        NaN/infinity or values outside ``clip``, or an invalid ``sigma``,
+        ``batch_size``, ``seed`` or ``clip``.
     """
     x = np.asarray(x)
     if x.ndim < 2 or len(x) == 0:
@@ -215,10 +236,8 @@ def noisy_pairs(
     if x.dtype.kind != "f":
         raise TypeError(f"x must be a floating-point array, got dtype {x.dtype}")
     sigma = _check_sigma_range(sigma)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise TypeError(f"batch_size must be an int, got {type(batch_size).__name__}")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be positive, got {batch_size}")
+    batch_size = _v.check_int(batch_size, "batch_size")
     seed = _check_seed(seed)
     _check_clip(clip)
+    _check_clean_images(x, clip)
     return _noisy_pairs_class()(x, sigma, batch_size, seed, bool(shuffle), clip)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .models import _check_positive_int  # shared check; models imports Keras only when called
+from . import _validation as _v
 
 __all__ = [
     "ACTIVATIONS",
@@ -57,43 +57,41 @@ LOSSES = ("mse", "bce")
 # --------------------------------------------------------------------------
 
 def _as_float_array(value, arg: str, ndim: int | None = None) -> np.ndarray:
-    a = np.asarray(value, dtype=np.float64)
-    if ndim is not None and a.ndim != ndim:
-        raise ValueError(f"{arg} must be a {ndim}-D array, got shape {a.shape}")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{arg} contains NaN or infinite values")
-    return a
+    return _v.as_array(value, arg, ndim=ndim, nonempty=False, dtype=np.float64)
 
 
 def _check_batch(x, width: int, arg: str) -> np.ndarray:
     x = _as_float_array(x, arg, ndim=2)
     if x.shape[1] != width:
         raise ValueError(f"{arg} must have shape (N, {width}), got {x.shape}")
+    if x.shape[0] == 0:
+        raise ValueError(f"{arg} has no rows (shape {x.shape}); pass at least one example")
     return x
 
 
 def _check_pair(x, other, arg: str) -> tuple[np.ndarray, np.ndarray]:
     x = _as_float_array(x, "x")
     other = _as_float_array(other, arg)
-    if x.shape != other.shape:
-        raise ValueError(f"x and {arg} must have the same shape, got {x.shape} and {other.shape}")
+    _v.check_same_shape(x, other, "x", arg)
     if x.size == 0:
         raise ValueError("x must not be empty")
     return x, other
 
 
-def _check_choice(value, choices: Sequence[str], arg: str) -> str:
-    if value not in choices:
-        raise ValueError(f"{arg} must be one of {list(choices)}, got {value!r}")
-    return value
+_check_choice = _v.check_choice
+_check_positive_int = _v.check_int
 
 
 def _check_positive_float(value, arg: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{arg} must be a number, got {type(value).__name__}")
-    if not value > 0:
-        raise ValueError(f"{arg} must be positive, got {value}")
-    return float(value)
+    return _v.check_number(value, arg, low=0.0, low_open=True)
+
+
+def _without_nan(a, arg: str) -> np.ndarray:
+    """A real-valued float64 array without NaN (+-inf allowed: activations have limits there)."""
+    a = _v.as_array(a, arg, nonempty=False, finite=False, dtype=np.float64)
+    if np.isnan(a).any():
+        raise ValueError(f"{arg} contains NaN ({int(np.isnan(a).sum())} of {a.size} values)")
+    return a
 
 
 # --------------------------------------------------------------------------
@@ -113,9 +111,16 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of float64, shape of ``a``
-        Values in [0, 1].
+        Values in [0, 1] (``+-inf`` give 1 and 0).
+
+    Raises
+    ------
+    TypeError
+        If ``a`` is not numeric (bool, strings, objects).
+    ValueError
+        If ``a`` contains NaN.
     """
-    a = np.asarray(a, dtype=np.float64)
+    a = _without_nan(a, "a")
     e = np.exp(-np.abs(a))                      # in (0, 1]: never overflows
     return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -134,13 +139,24 @@ def activate(a: np.ndarray, activation: str) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of float64, shape (N, n_out)
+
+    Raises
+    ------
+    ValueError
+        If ``activation`` is unknown or ``a`` contains NaN.
+    TypeError
+        If ``a`` is not numeric.
     """
     _check_choice(activation, ACTIVATIONS, "activation")
+    return _activate(_without_nan(a, "a"), activation)
+
+
+def _activate(a: np.ndarray, activation: str) -> np.ndarray:
     if activation == "relu":
         return np.maximum(a, 0.0)
     if activation == "sigmoid":
         return sigmoid(a)
-    return np.asarray(a, dtype=np.float64)
+    return a
 
 
 def activation_derivative(a: np.ndarray, h: np.ndarray, activation: str) -> np.ndarray:
@@ -158,10 +174,20 @@ def activation_derivative(a: np.ndarray, h: np.ndarray, activation: str) -> np.n
     Returns
     -------
     numpy.ndarray of float64, shape (N, n_out)
+
+    Raises
+    ------
+    ValueError
+        If ``activation`` is unknown, ``a`` and ``h`` differ in shape, or
+        either contains NaN.
+    TypeError
+        If ``a`` or ``h`` is not numeric.
     """
     _check_choice(activation, ACTIVATIONS, "activation")
+    a, h = _without_nan(a, "a"), _without_nan(h, "h")
+    _v.check_same_shape(a, h, "a", "h")
     if activation == "relu":
-        return (np.asarray(a) > 0).astype(np.float64)
+        return (a > 0).astype(np.float64)
     if activation == "sigmoid":
         return h * (1.0 - h)
     return np.ones_like(a, dtype=np.float64)
@@ -184,6 +210,14 @@ class Dense:
         Biases (copied, stored as float64).
     activation : {"identity", "relu", "sigmoid"}, default "identity"
 
+    Raises
+    ------
+    ValueError
+        If ``W`` is not 2-D or empty, ``b`` does not have shape ``(n_out,)``,
+        either holds NaN or infinity, or ``activation`` is unknown.
+    TypeError
+        If ``W`` or ``b`` is not numeric.
+
     Attributes
     ----------
     W, b : numpy.ndarray
@@ -199,7 +233,7 @@ class Dense:
     """
 
     def __init__(self, W, b, activation: str = "identity"):
-        W = _as_float_array(W, "W", ndim=2).copy()
+        W = _v.as_array(W, "W", ndim=2, dtype=np.float64).copy()   # not empty, finite
         b = _as_float_array(b, "b", ndim=1).copy()
         if b.shape != (W.shape[1],):
             raise ValueError(f"b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
@@ -225,14 +259,29 @@ class Dense:
         Parameters
         ----------
         x : numpy.ndarray, shape (N, n_in)
+            At least one row, finite values.
 
         Returns
         -------
         numpy.ndarray of float64, shape (N, n_out)
+
+        Raises
+        ------
+        ValueError
+            If ``x`` has another shape, no row, or NaN/infinity.
+        FloatingPointError
+            If ``x @ W + b`` overflows to infinity or NaN (weights blown up by
+            a too large learning rate).
         """
         x = _check_batch(x, self.n_in, "x")
-        a = x @ self.W + self.b                     # (N, n_in) @ (n_in, n_out) + (n_out,) -> (N, n_out)
-        h = activate(a, self.activation)            # (N, n_out)
+        with np.errstate(over="ignore", invalid="ignore"):
+            a = x @ self.W + self.b                 # (N, n_in) @ (n_in, n_out) + (n_out,) -> (N, n_out)
+        if not np.all(np.isfinite(a)):
+            raise FloatingPointError(
+                f"{self!r}: the pre-activation x @ W + b is not finite (max |W| = {np.abs(self.W).max():.3g}); "
+                "the weights have blown up, typically because the learning rate is too large"
+            )
+        h = _activate(a, self.activation)           # (N, n_out)
         self._x, self._a, self._h = x, a, h
         return h
 
@@ -306,6 +355,13 @@ def mse(x: np.ndarray, x_hat: np.ndarray) -> float:
     Returns
     -------
     float
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, ``x`` is empty, or either holds NaN or infinity.
+    TypeError
+        If either is not numeric.
     """
     x, x_hat = _check_pair(x, x_hat, "x_hat")
     return float(np.mean((x_hat - x) ** 2))
@@ -319,6 +375,11 @@ def mse_grad(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of float64, shape of ``x``
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`mse`.
     """
     x, x_hat = _check_pair(x, x_hat, "x_hat")
     return 2.0 * (x_hat - x) / x.size
@@ -354,7 +415,10 @@ def bce_with_logits(x: np.ndarray, logits: np.ndarray) -> float:
     Raises
     ------
     ValueError
-        If shapes differ or ``x`` has values outside [0, 1].
+        If shapes differ, ``x`` is empty, either holds NaN or infinity, or
+        ``x`` has values outside [0, 1].
+    TypeError
+        If either is not numeric.
     """
     x, a = _check_pair(x, logits, "logits")
     _check_targets_01(x)
@@ -369,6 +433,11 @@ def bce_with_logits_grad(x: np.ndarray, logits: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of float64, shape of ``x``
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`bce_with_logits`.
     """
     x, a = _check_pair(x, logits, "logits")
     _check_targets_01(x)
@@ -383,6 +452,13 @@ def glorot_variance(n_in: int, n_out: int) -> float:
     """Weight variance of Glorot (Xavier) initialisation: ``2 / (n_in + n_out)``.
 
     Explained in 第4章 4.1节.
+
+    Raises
+    ------
+    TypeError
+        If ``n_in`` or ``n_out`` is not an int.
+    ValueError
+        If either is below 1.
     """
     n_in = _check_positive_int(n_in, "n_in")
     n_out = _check_positive_int(n_out, "n_out")
@@ -393,6 +469,13 @@ def he_variance(n_in: int) -> float:
     """Weight variance of He (Kaiming) initialisation for ReLU layers: ``2 / n_in``.
 
     Explained in 第4章 4.1节.
+
+    Raises
+    ------
+    TypeError
+        If ``n_in`` is not an int.
+    ValueError
+        If it is below 1.
     """
     return 2.0 / _check_positive_int(n_in, "n_in")
 
@@ -423,6 +506,14 @@ def draw_weights(
     Returns
     -------
     numpy.ndarray of float64, shape (n_in, n_out)
+
+    Raises
+    ------
+    TypeError
+        If a size is not an int, ``variance`` not a number, or ``rng`` not a Generator.
+    ValueError
+        If a size is below 1, ``variance`` is not a positive finite number,
+        or ``distribution`` is unknown.
     """
     n_in = _check_positive_int(n_in, "n_in")
     n_out = _check_positive_int(n_out, "n_out")
@@ -441,11 +532,22 @@ def draw_weights(
 # --------------------------------------------------------------------------
 
 def _check_params_grads(params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+    params = _v.check_sequence(params, "params", of="numpy arrays")
+    grads = _v.check_sequence(grads, "grads", of="numpy arrays")
     if len(params) != len(grads):
         raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
     for i, (p, g) in enumerate(zip(params, grads)):
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            raise TypeError(f"params[{i}] must be a floating-point numpy.ndarray (it is updated in place), "
+                            f"got {type(p).__name__} of dtype {getattr(p, 'dtype', None)}")
         if np.shape(p) != np.shape(g):
             raise ValueError(f"grads[{i}] must have shape {np.shape(p)}, got {np.shape(g)}")
+        g = _v.as_array(g, f"grads[{i}]", nonempty=False, finite=False)
+        if not np.all(np.isfinite(g)):
+            raise FloatingPointError(
+                f"grads[{i}] contains NaN or infinite values; the parameters were not updated. "
+                "The loss has diverged: lower the learning rate"
+            )
 
 
 class SGD:
@@ -456,13 +558,31 @@ class SGD:
     Parameters
     ----------
     learning_rate : float, default 0.1
+        Positive and finite.
+
+    Raises
+    ------
+    TypeError
+        If ``learning_rate`` is not a number.
+    ValueError
+        If it is not positive and finite.
     """
 
     def __init__(self, learning_rate: float = 0.1):
         self.learning_rate = _check_positive_float(learning_rate, "learning_rate")
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
-        """Update every array of ``params`` in place from the matching array of ``grads``."""
+        """Update every array of ``params`` in place from the matching array of ``grads``.
+
+        Raises
+        ------
+        TypeError
+            If a parameter is not a floating-point array (it could not be updated in place).
+        ValueError
+            If the lists differ in length or an array in shape.
+        FloatingPointError
+            If a gradient holds NaN or infinity (nothing is updated).
+        """
         _check_params_grads(params, grads)
         for p, g in zip(params, grads):
             p -= self.learning_rate * g
@@ -478,24 +598,39 @@ class Adam:
     Parameters
     ----------
     learning_rate : float, default 1e-3
+        Positive and finite.
     beta1, beta2 : float, default 0.9, 0.999
+        Decay rates of the moments, in [0, 1).
     eps : float, default 1e-8
+        Positive and finite.
+
+    Raises
+    ------
+    TypeError
+        If a parameter is not a number.
+    ValueError
+        If a parameter is out of its range.
     """
 
     def __init__(self, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8):
         self.learning_rate = _check_positive_float(learning_rate, "learning_rate")
-        for arg, value in (("beta1", beta1), ("beta2", beta2)):
-            if not 0.0 <= value < 1.0:
-                raise ValueError(f"{arg} must be in [0, 1), got {value}")
-        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.beta1, self.beta2 = (_v.check_number(value, arg, low=0.0, high=1.0, high_open=True)
+                                  for arg, value in (("beta1", beta1), ("beta2", beta2)))
         self.eps = _check_positive_float(eps, "eps")
         self.t = 0
         self.m: list[np.ndarray] = []
         self.v: list[np.ndarray] = []
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
-        """Update every array of ``params`` in place; the moments are kept per position."""
+        """Update every array of ``params`` in place; the moments are kept per position.
+
+        Raises
+        ------
+        TypeError, ValueError, FloatingPointError
+            As :meth:`SGD.step`; also a ``ValueError`` if the number of arrays
+            changes between steps.
+        """
         _check_params_grads(params, grads)
         if self.t == 0:
             self.m = [np.zeros_like(p) for p in params]
@@ -532,12 +667,17 @@ class Autoencoder:
 
     Raises
     ------
+    TypeError
+        If ``encoder`` or ``decoder`` is not a sequence (a single layer must be
+        wrapped in a list).
     ValueError
-        If a list is empty or consecutive layer sizes do not chain.
+        If a list is empty, holds something else than Dense layers, or
+        consecutive layer sizes do not chain.
     """
 
     def __init__(self, encoder: Sequence[Dense], decoder: Sequence[Dense]):
         for arg, part in (("encoder", encoder), ("decoder", decoder)):
+            part = _v.check_sequence(part, arg, of="Dense layers")
             if len(part) == 0 or not all(isinstance(layer, Dense) for layer in part):
                 raise ValueError(f"{arg} must be a non-empty sequence of Dense layers")
         self.encoder, self.decoder = list(encoder), list(decoder)
@@ -570,15 +710,15 @@ class Autoencoder:
         return f"Autoencoder({' -> '.join(map(str, sizes))}, code_dim={self.code_dim})"
 
     def encode(self, x: np.ndarray) -> np.ndarray:
-        """Map inputs ``(N, n)`` to codes ``(N, k)``."""
-        h = x
+        """Map inputs ``(N, n)`` to codes ``(N, k)``; ``x`` is checked as in :meth:`Dense.forward`."""
+        h = _check_batch(x, self.input_dim, "x")
         for layer in self.encoder:
             h = layer.forward(h)
         return h
 
     def decode(self, z: np.ndarray) -> np.ndarray:
-        """Map codes ``(N, k)`` to reconstructions ``(N, n)``."""
-        h = z
+        """Map codes ``(N, k)`` to reconstructions ``(N, n)``; ``z`` is checked as in :meth:`Dense.forward`."""
+        h = _check_batch(z, self.code_dim, "z")
         for layer in self.decoder:
             h = layer.forward(h)
         return h
@@ -616,6 +756,15 @@ class Autoencoder:
         Returns
         -------
         float
+
+        Raises
+        ------
+        ValueError
+            On an unknown loss, ``"bce"`` without a sigmoid output layer, or
+            ``x`` of another shape, without rows, with NaN/infinity (or, for
+            ``"bce"``, outside [0, 1]).
+        FloatingPointError
+            If the weights have blown up (see :meth:`Dense.forward`).
         """
         self._check_loss(loss)
         x = _check_batch(x, self.input_dim, "x")
@@ -641,6 +790,11 @@ class Autoencoder:
         grads : list of numpy.ndarray
             ``[dW1, db1, dW2, db2, ...]``, same shapes and order as :meth:`parameters`
             (copies, safe to keep).
+
+        Raises
+        ------
+        ValueError, FloatingPointError
+            As :meth:`loss`.
         """
         self._check_loss(loss)
         x = _check_batch(x, self.input_dim, "x")
@@ -689,10 +843,19 @@ def make_autoencoder(
         Weight variance :func:`glorot_variance` or :func:`he_variance`; weights are
         drawn from a normal distribution, biases are zero.
     seed : int, default 0
+        Seed of the weights, ``>= 0``.
 
     Returns
     -------
     Autoencoder
+
+    Raises
+    ------
+    ValueError
+        If ``layer_sizes`` has fewer than two entries or a size below 1, an
+        activation or ``init`` is unknown, or ``seed`` is negative.
+    TypeError
+        If a size or ``seed`` is not an int.
     """
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence) or len(layer_sizes) < 2:
         raise ValueError(f"layer_sizes must be a sequence of at least two ints, got {layer_sizes!r}")
@@ -701,7 +864,7 @@ def make_autoencoder(
                        ("output_activation", output_activation)):
         _check_choice(value, ACTIVATIONS, arg)
     _check_choice(init, ("glorot", "he"), "init")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_v.check_int(seed, "seed", minimum=0))
 
     def dense(n_in: int, n_out: int, act: str) -> Dense:
         variance = glorot_variance(n_in, n_out) if init == "glorot" else he_variance(n_in)
@@ -748,16 +911,33 @@ def train(
     x_val : numpy.ndarray, shape (N_val, n), optional
         Validation data, only evaluated.
     seed : int, default 0
-        Seed of the shuffling.
+        Seed of the shuffling, ``>= 0``.
 
     Returns
     -------
     dict
         ``{"loss": [...], "val_loss": [...]}``, one float per epoch (``val_loss`` only with ``x_val``).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not an :class:`Autoencoder`, ``optimizer`` has no
+        ``step`` method, or ``epochs``, ``batch_size`` or ``seed`` is not an int.
+    ValueError
+        If ``x`` or ``x_val`` has the wrong width, no rows or NaN/infinity,
+        ``epochs`` or ``batch_size`` is below 1, ``seed`` is negative, or the
+        loss is unknown or does not fit the model or data.
+    FloatingPointError
+        If training diverges: the loss or a gradient of a mini-batch, or a
+        weight after a step, is no longer finite. The message gives the epoch
+        and step and says to lower the learning rate; the exception's
+        ``history`` attribute holds the losses of the epochs completed before.
+        The model keeps its weights at that moment (no update is applied from
+        a non-finite gradient).
     """
     if not isinstance(model, Autoencoder):
         raise TypeError(f"model must be an Autoencoder, got {type(model).__name__}")
-    if not hasattr(optimizer, "step"):
+    if not callable(getattr(optimizer, "step", None)):
         raise TypeError(f"optimizer must have a step(params, grads) method, got {type(optimizer).__name__}")
     x = _check_batch(x, model.input_dim, "x")
     epochs = _check_positive_int(epochs, "epochs")
@@ -765,11 +945,20 @@ def train(
     batch_size = n if batch_size is None else _check_positive_int(batch_size, "batch_size")
     if x_val is not None:
         x_val = _check_batch(x_val, model.input_dim, "x_val")
-    model.loss(x[:1], loss)                                 # fail early on a bad loss name
+    seed = _v.check_int(seed, "seed", minimum=0)
+    model._check_loss(loss)
+    if loss == "bce":                                       # fail early on targets outside [0, 1]
+        _check_targets_01(x)
+        if x_val is not None:
+            _v.check_in_range(x_val, "x_val", 0.0, 1.0, purpose=" for binary cross-entropy")
     rng = np.random.default_rng(seed)
     history: dict[str, list[float]] = {"loss": []}
     if x_val is not None:
         history["val_loss"] = []
+    # Stand-ins with the same methods that stop at the first non-finite loss, gradient or weight
+    # (the loop below is printed in 第4章 4.5节; keep it that short).
+    model = _TrainingGuard(model, optimizer, history, steps_per_epoch=-(-n // batch_size))
+    optimizer = model.optimizer
     for _ in range(epochs):
         order = rng.permutation(n)                          # a new shuffle every epoch
         for start in range(0, n, batch_size):
@@ -780,6 +969,68 @@ def train(
         if x_val is not None:
             history["val_loss"].append(model.loss(x_val, loss))
     return history
+
+
+class _TrainingGuard:
+    """Wraps the model (and, as ``.optimizer``, the optimizer) for :func:`train`.
+
+    Same calls as :class:`Autoencoder` and the optimizer, plus a check after
+    each: a non-finite mini-batch loss, gradient, weight or epoch loss raises
+    ``FloatingPointError`` naming the epoch and step, before any update is
+    made from a non-finite gradient. Overflow warnings are silenced because
+    the error replaces them.
+    """
+
+    def __init__(self, model: Autoencoder, optimizer, history: dict, *, steps_per_epoch: int):
+        self._model, self._history, self._per_epoch = model, history, steps_per_epoch
+        self._steps = 0
+        lr = getattr(optimizer, "learning_rate", None)
+        self._lr_text = f" (now {lr:g})" if isinstance(lr, float) else ""
+        guard = self
+
+        class _Optimizer:
+            def step(self, params, grads):
+                with np.errstate(over="ignore", invalid="ignore"):
+                    optimizer.step(params, grads)
+                if not all(np.all(np.isfinite(p)) for p in params):
+                    raise guard._diverged("a weight after the update")
+
+        self.optimizer = _Optimizer()
+
+    def _diverged(self, what: str) -> FloatingPointError:
+        done = min(len(values) for values in self._history.values())   # epochs with every loss recorded
+        epoch, step = done + 1, self._steps
+        exc = FloatingPointError(
+            f"training diverged at epoch {epoch}, step {step}: {what} is not finite. "
+            f"Lower the learning rate{self._lr_text}; the losses of the {done} completed epochs "
+            "are in this exception's .history"
+        )
+        exc.history = {key: list(values)[:done] for key, values in self._history.items()}
+        return exc
+
+    def _finite(self, compute, what: str):
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                result = compute()
+        except FloatingPointError as exc:                   # Dense.forward: the weights have blown up
+            raise self._diverged(f"the forward pass ({what})") from exc
+        value = result[0] if isinstance(result, tuple) else result
+        if not np.isfinite(value):
+            raise self._diverged(f"the {what} ({value})")
+        return result
+
+    def parameters(self) -> list[np.ndarray]:
+        return self._model.parameters()
+
+    def loss_and_gradients(self, batch: np.ndarray, loss: str):
+        self._steps += 1
+        value, grads = self._finite(lambda: self._model.loss_and_gradients(batch, loss), "mini-batch loss")
+        if not all(np.all(np.isfinite(g)) for g in grads):
+            raise self._diverged("a gradient of the mini-batch loss")
+        return value, grads
+
+    def loss(self, data: np.ndarray, loss: str) -> float:
+        return self._finite(lambda: self._model.loss(data, loss), "loss at the end of the epoch")
 
 
 def to_keras(model: Autoencoder):

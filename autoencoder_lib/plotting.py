@@ -12,6 +12,8 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["use_chinese_font", "plot_image_rows", "plot_reconstructions", "plot_history"]
 
 #: The font shipped by the PyPI package ``mplfonts`` (Noto Sans CJK SC, SIL OFL 1.1).
@@ -51,7 +53,7 @@ def use_chinese_font() -> str:
 
 
 def _as_images(a: np.ndarray, image_shape: tuple[int, int] | None, arg: str) -> np.ndarray:
-    a = np.asarray(a)
+    a = _v.as_array(a, arg)  # numeric, not empty, no NaN or inf
     if a.ndim == 4 and a.shape[-1] == 1:
         a = a[..., 0]
     if a.ndim == 2:
@@ -94,18 +96,55 @@ def plot_image_rows(
         Needed for flat rows that are not square.
     titles : sequence of str, optional
         One title per column (e.g. class names).
+    cmap : str, default "gray"
+    vmin, vmax : float, default 0.0 and 1.0
+        Pixel values drawn black and white.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        If ``rows``, ``labels`` or ``titles`` is not a sequence, an image
+        array is not numeric, ``n`` is not an int, or ``vmin``/``vmax`` is
+        not a number.
+    ValueError
+        If ``rows`` is empty or differs in length from ``labels``, an array
+        is empty, holds NaN/infinity, has another shape or lies a whole
+        ``vmax - vmin`` beyond ``[vmin, vmax]`` (0-255 pixels drawn on a
+        [0, 1] scale), ``n`` is below 1, ``vmin >= vmax``, or there are
+        fewer titles than columns.
     """
     import matplotlib.pyplot as plt
 
+    rows = _v.check_sequence(rows, "rows", of="image arrays", min_len=1)
+    labels = _v.check_sequence(labels, "labels", of="str")
     if len(rows) != len(labels):
         raise ValueError(f"rows and labels must have the same length, got {len(rows)} and {len(labels)}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
+    n = _v.check_int(n, "n")
+    if image_shape is not None:
+        image_shape = tuple(_v.check_int_sequence(image_shape, "image_shape"))
+        if len(image_shape) != 2:
+            raise ValueError(f"image_shape must be (height, width), got {image_shape}")
+    vmin, vmax = _v.check_number(vmin, "vmin"), _v.check_number(vmax, "vmax")
+    if not vmin < vmax:
+        raise ValueError(f"vmin must be below vmax, got vmin={vmin:g}, vmax={vmax:g}")
     images = [_as_images(r, image_shape, f"rows[{i}]") for i, r in enumerate(rows)]
+    for i, im in enumerate(images):
+        # A small overshoot (a linear decoder's 1.05) is fine; a whole range beyond is a wrong scale.
+        if im.max() > vmax + (vmax - vmin) or im.min() < vmin - (vmax - vmin):
+            raise ValueError(
+                f"rows[{i}] has values in [{im.min():g}, {im.max():g}], far outside vmin={vmin:g}, "
+                f"vmax={vmax:g}: every pixel would show as black or white; scale the images "
+                "(e.g. / 255) or pass vmin and vmax"
+            )
+    if titles is not None:
+        titles = _v.check_sequence(titles, "titles", of="str")
+        if len(titles) < min(n, *(len(im) for im in images)):
+            raise ValueError(f"titles must have one entry per column drawn "
+                             f"({min(n, *(len(im) for im in images))}), got {len(titles)}")
     n = min(n, *(len(im) for im in images))
     fig, axes = plt.subplots(len(images), n, figsize=(1.1 * n + 0.8, 1.2 * len(images) + 0.3), squeeze=False)
     for r, (row, label) in enumerate(zip(images, labels)):
@@ -146,12 +185,21 @@ def plot_reconstructions(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the two arrays differ in shape, ``labels`` is not a pair, or as
+        :func:`plot_image_rows`.
     """
     if np.shape(originals) != np.shape(reconstructions):
         raise ValueError(
             f"originals and reconstructions must have the same shape, got "
             f"{np.shape(originals)} and {np.shape(reconstructions)}"
         )
+    labels = _v.check_sequence(labels, "labels", of="str")
+    if len(labels) != 2:
+        raise ValueError(f"labels must be a pair (originals' label, reconstructions' label), got {labels!r}")
     return plot_image_rows([originals, reconstructions], list(labels), n=n, image_shape=image_shape, titles=titles)
 
 
@@ -183,12 +231,22 @@ def plot_history(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        If ``history`` is neither a History nor a mapping, or ``keys`` is not
+        a sequence.
+    ValueError
+        If none of ``keys`` is in ``history``, or a drawn metric has no value
+        or a value that is not a number.
     """
     import matplotlib.pyplot as plt
 
     data = getattr(history, "history", history)
     if not isinstance(data, Mapping):
         raise TypeError(f"history must be a keras History or a mapping, got {type(history).__name__}")
+    keys = _v.check_sequence(keys, "keys", of="str")
     present = [k for k in keys if k in data]
     if not present:
         raise ValueError(f"none of keys {list(keys)} is in history (it has {sorted(data)})")
@@ -198,7 +256,7 @@ def plot_history(
     else:
         fig = ax.figure
     for key in present:
-        values = np.asarray(data[key], dtype=float)
+        values = _v.as_array(data[key], f"history[{key!r}]", ndim=1, finite=False).astype(float)
         ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=names.get(key, key))
     ax.set_xlabel("轮次（epoch）")
     ax.set_ylabel(ylabel)

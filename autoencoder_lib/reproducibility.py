@@ -16,6 +16,8 @@ import warnings
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["quiet_tensorflow", "set_seed"]
 
 #: Environment variables that silence TensorFlow's C++ start-up logs.
@@ -76,15 +78,13 @@ def set_seed(seed: int = 0, *, tensorflow: bool = True) -> None:
     Raises
     ------
     TypeError
-        If ``seed`` is not an integer.
+        If ``seed`` is not an integer or ``tensorflow`` not a bool.
     ValueError
         If ``seed`` is negative or does not fit in 32 bits.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if not 0 <= int(seed) < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
-    seed = int(seed)
+    seed = _v.check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    if not isinstance(tensorflow, (bool, np.bool_)):
+        raise TypeError(f"tensorflow must be True or False, got {type(tensorflow).__name__}")
     random.seed(seed)
     np.random.seed(seed)
     if tensorflow:

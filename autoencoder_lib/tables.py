@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from . import _validation as _v
+
 __all__ = ["MarkdownTable", "markdown_table"]
 
 
@@ -21,6 +23,8 @@ class MarkdownTable:
     """A table as Markdown text; displays as a table in notebooks (``_repr_markdown_``)."""
 
     def __init__(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str (Markdown), got {type(text).__name__}")
         self.text = text
 
     def _repr_markdown_(self) -> str:
@@ -76,6 +80,10 @@ def markdown_table(
 
     Raises
     ------
+    TypeError
+        If ``header``, ``rows``, a row or ``formats`` is a string or not a
+        sequence (a string would be split into one column per character), a
+        format is not a string, or ``align`` is not a string.
     ValueError
         If ``header`` is empty, a row, ``formats`` or ``align`` does not have one
         entry per column, ``align`` holds another letter, or a value does not
@@ -89,14 +97,20 @@ def markdown_table(
     | 2 | 26.51 |
     | 32 | 7.00 |
     """
-    header = [str(h) for h in header]
+    header = [str(h) for h in _v.check_sequence(header, "header", of="column titles", iterable=True)]
     n = len(header)
     if n == 0:
         raise ValueError("header must name at least one column, got none")
-    formats = [None] * n if formats is None else list(formats)
+    rows = _v.check_sequence(rows, "rows", of="rows", iterable=True)
+    formats = [None] * n if formats is None else _v.check_sequence(formats, "formats", of="format strings")
     if len(formats) != n:
         raise ValueError(f"formats must have one entry per column ({n}), got {len(formats)}")
+    for j, fmt in enumerate(formats):
+        if fmt is not None and not isinstance(fmt, str):
+            raise TypeError(f"formats[{j}] must be a format string or None, got {type(fmt).__name__}")
     align = ("l" + "r" * (n - 1)) if align is None else align
+    if not isinstance(align, str):
+        raise TypeError(f"align must be a string of 'l', 'c', 'r' letters, got {type(align).__name__}")
     if len(align) != n or set(align) - set("lcr"):
         raise ValueError(f"align must have one letter per column ({n}), each 'l', 'c' or 'r', got {align!r}")
     marks = {"l": ":--", "c": ":-:", "r": "--:"}
@@ -105,7 +119,7 @@ def markdown_table(
         "| " + " | ".join(marks[a] for a in align) + " |",
     ]
     for i, row in enumerate(rows):
-        row = list(row)
+        row = _v.check_sequence(row, f"rows[{i}]", of="cell values", iterable=True)
         if len(row) != n:
             raise ValueError(f"rows[{i}] has {len(row)} values, expected {n} (one per column)")
         lines.append("| " + " | ".join(_cell(v, f, f"rows[{i}][{j}]")

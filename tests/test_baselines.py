@@ -52,12 +52,12 @@ def test_feature_counts_must_agree(gaussian):
 
 @pytest.fixture(scope="module")
 def smooth_and_noisy():
-    """Smooth 20x20 test patterns (blobs) and noisy copies, (12, 20, 20, 1) float64."""
+    """Smooth 20x20 test patterns (blobs) and clipped noisy copies, (12, 20, 20, 1) float64 in [0, 1]."""
     yy, xx = np.mgrid[0:20, 0:20]
     rng = np.random.default_rng(0)
     centres = rng.uniform(5, 15, size=(12, 2))
     clean = np.exp(-((yy - centres[:, :1, None]) ** 2 + (xx - centres[:, 1:, None]) ** 2) / 30.0)[..., None]
-    noisy = clean + 0.2 * rng.standard_normal(clean.shape)
+    noisy = np.clip(clean + 0.2 * rng.standard_normal(clean.shape), 0.0, 1.0)  # valid images: PSNR needs [0, 1]
     return clean, noisy
 
 
@@ -107,7 +107,7 @@ def test_tune_denoiser_returns_the_candidate_with_highest_psnr(smooth_and_noisy)
     [
         (lambda x: baselines.gaussian_denoise(x, -1.0), ValueError, "sigma must be a finite number >= 0, got -1.0"),
         (lambda x: baselines.gaussian_denoise(x, "1"), TypeError, "sigma must be a number, got str"),
-        (lambda x: baselines.median_denoise(x, 0), ValueError, "size must be >= 1, got 0"),
+        (lambda x: baselines.median_denoise(x, 0), ValueError, "size must be positive, got 0"),
         (lambda x: baselines.median_denoise(x, 3.0), TypeError, "size must be an int, got float"),
         (lambda x: baselines.gaussian_denoise(x.reshape(12, -1), 1.0), ValueError, r"x must have shape \(N, H, W\)"),
         (lambda x: baselines.median_denoise(x.astype(np.uint8), 3), TypeError, "floating-point array, got dtype uint8"),
@@ -117,6 +117,58 @@ def test_tune_denoiser_returns_the_candidate_with_highest_psnr(smooth_and_noisy)
     ],
 )
 def test_denoisers_reject_bad_arguments(smooth_and_noisy, call, error, match):
+    _, noisy = smooth_and_noisy
+    with pytest.raises(error, match=match):
+        call(noisy)
+
+
+# --- bad input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [lambda a, b: baselines.pca_reconstruct(a, b, 2), baselines.mean_reconstruct])
+@pytest.mark.parametrize("which", ["x_train", "x"])
+def test_linear_baselines_reject_nan_naming_the_array(fn, which):
+    a, b = np.random.default_rng(0).random((2, 10, 5))
+    (a if which == "x_train" else b)[3, 2] = np.nan
+    with pytest.raises(ValueError, match=rf"^{which} contains NaN or infinite values"):
+        fn(a, b)
+
+
+@pytest.mark.parametrize("fn", [lambda a, b: baselines.pca_reconstruct(a, b, 2), baselines.mean_reconstruct])
+def test_linear_baselines_reject_integer_arrays_whose_result_would_be_truncated(fn):
+    a = np.random.default_rng(0).integers(0, 256, (10, 5))
+    with pytest.raises(TypeError, match=r"x must be a floating-point array, got dtype int64; .*astype"):
+        fn(a.astype(np.float64), a)
+
+
+@pytest.mark.parametrize("fn", [lambda a, b: baselines.pca_reconstruct(a, b, 2), baselines.mean_reconstruct])
+def test_linear_baselines_reject_empty_arrays(fn):
+    a = np.random.default_rng(0).random((10, 5))
+    with pytest.raises(ValueError, match=r"x is empty \(shape \(0, 5\)\)"):
+        fn(a, a[:0])
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), ("0", TypeError)])
+def test_pca_rejects_a_bad_seed(seed, error):
+    a = np.random.default_rng(0).random((10, 5))
+    with pytest.raises(error, match="seed"):
+        baselines.pca_reconstruct(a, a, 2, seed=seed)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda x: baselines.gaussian_denoise(x, float("inf")), ValueError, "sigma must be a finite number >= 0, got inf"),
+    (lambda x: baselines.gaussian_denoise(np.where(x > 0.5, np.nan, x), 1.0), ValueError, "x contains NaN"),
+    (lambda x: baselines.median_denoise(x[:0], 3), ValueError, "x is empty"),
+    (lambda x: baselines.tune_denoiser(baselines.median_denoise, x, x, [[3]]), TypeError,
+     "candidates must be hashable"),
+    (lambda x: baselines.tune_denoiser(baselines.median_denoise, x, x, [3, 3]), ValueError,
+     "candidates must not repeat a value"),
+    (lambda x: baselines.tune_denoiser(lambda a, c: a[:, :4], x, x, [1]), ValueError,
+     r"denoise\(x_noisy, 1\) returned shape"),
+    (lambda x: baselines.tune_denoiser(lambda a, c: a * 255, x, x, [1]), ValueError,
+     r"x_hat must lie in \[0, 1\]"),
+])
+def test_denoisers_reject_non_finite_empty_and_inconsistent_input(smooth_and_noisy, call, error, match):
     _, noisy = smooth_and_noisy
     with pytest.raises(error, match=match):
         call(noisy)

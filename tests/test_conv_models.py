@@ -85,9 +85,12 @@ def test_parameter_count_of_the_default_model_is_the_one_computed_by_hand():
         (((28, 28, 1), 8), {"filters": ()}, ValueError, "filters must have at least one entry"),
         (((28, 28, 1), 8), {"filters": 32}, TypeError, "filters must be a sequence of ints, got int"),
         (((28, 28, 1), 8), {"filters": (8, -1)}, ValueError, r"filters\[1\] must be positive, got -1"),
-        (((28, 28, 1), 8), {"upsampling": "deconv"}, ValueError, "upsampling must be 'transpose' or 'resize', got 'deconv'"),
+        (((28, 28, 1), 8), {"upsampling": "deconv"}, ValueError, r"upsampling must be one of \['transpose', 'resize'\], got 'deconv'"),
         (((28, 28, 1), 8), {"kernel_size": 0}, ValueError, "kernel_size must be positive, got 0"),
         (((28, 28, 1), 8), {"output_activation": "nope"}, ValueError, "output_activation is not a Keras activation"),
+        (((28, 28, 1), 8), {"kernel_size": 3.0}, TypeError, "kernel_size must be an int, got float"),
+        (("28x28",), {}, TypeError, "input_shape must be a sequence of ints, got str"),
+        (((28, 28, 1), 8), {"name": 5}, TypeError, "name must be a non-empty str, got 5"),
     ],
 )
 def test_conv_autoencoder_rejects_bad_arguments(args, kwargs, error, match):

@@ -234,3 +234,38 @@ def test_digits_are_bundled_and_scaled():
 def test_digits_reject_integer_dtype():
     with pytest.raises(TypeError, match="dtype"):
         data.load_digits(dtype=np.int32)
+
+
+# ---------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"timeout": 0}, ValueError, "timeout must be positive, got 0"),
+    ({"timeout": "60"}, TypeError, "timeout must be a number, got str"),
+    ({"download": "no"}, TypeError, "download must be True, False or None, got str"),
+])
+def test_fetch_file_rejects_bad_timeout_and_download(clean_env, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        data.fetch_file("fashion-mnist/t10k-labels-idx1-ubyte.gz", **kwargs)
+
+
+def test_read_idx_reports_a_truncated_gzip_file_by_name(tmp_path):
+    path = write_idx(tmp_path / "x-idx1-ubyte.gz", np.arange(5000) % 256)
+    path.write_bytes(path.read_bytes()[:-40])
+    with pytest.raises(ValueError, match=r"x-idx1-ubyte.gz: not a valid gzip file"):
+        data.read_idx(path)
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), (0.5, TypeError)])
+def test_fashion_mnist_rejects_a_bad_seed(clean_env, fake_fashion_mirror, seed, error):
+    with pytest.raises(error, match="seed"):
+        data.load_fashion_mnist(mirror=fake_fashion_mirror, n=5, seed=seed)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"val_fraction": "0.1"}, TypeError, "val_fraction must be a number, got str"),
+    ({"test_fraction": float("nan")}, ValueError, r"test_fraction must be in \(0, 1\), got nan"),
+    ({"seed": -2}, ValueError, "seed must be >= 0, got -2"),
+])
+def test_ecg_rejects_non_numeric_fractions_and_bad_seeds(clean_env, fake_ecg_mirror, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        data.load_ecg5000(mirror=fake_ecg_mirror, **kwargs)

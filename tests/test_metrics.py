@@ -136,3 +136,84 @@ def test_psnr_rejects_bad_data_range(image_pairs):
     clean, noisy = image_pairs
     with pytest.raises(ValueError, match="data_range must be positive, got -1"):
         metrics.psnr(clean, noisy, data_range=-1)
+
+
+# --- bad input: a clear error, never a silent wrong number ----------------------------
+
+FLOAT01 = np.linspace(0, 1, 2 * 16 * 16, dtype=np.float32).reshape(2, 16, 16)
+UINT8 = (FLOAT01 * 255).round().astype(np.uint8)
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim])
+def test_8_bit_values_with_the_default_data_range_are_rejected_with_a_data_range_hint(metric):
+    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\] \(data_range=1\), got values in \[0, 255\];"
+                                         r" 8-bit pixels \(0-255\)\? pass data_range=255"):
+        metric(FLOAT01 * 255, FLOAT01 * 255)
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim])
+def test_8_bit_values_work_with_data_range_255(metric):
+    assert np.all(metric(UINT8, UINT8, data_range=255) >= 1.0)
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim])
+def test_images_in_0_1_with_data_range_255_are_rejected(metric):
+    with pytest.raises(ValueError, match=r"both lie in \[0, 1\] but data_range=255: .* pass data_range=1.0"):
+        metric(FLOAT01, FLOAT01 * 0.9, data_range=255)
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim, metrics.per_image_mse, metrics.per_image_sse])
+def test_integer_next_to_float_images_are_rejected_naming_both_arguments(metric):
+    with pytest.raises(TypeError, match=r"x is an integer array \(uint8\) but x_hat is floating point \(float32\)"):
+        metric(UINT8, FLOAT01)
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim])
+def test_values_beyond_the_range_suggest_clipping(metric):
+    over = FLOAT01 * 1.1
+    with pytest.raises(ValueError, match=r"x_hat must lie in \[0, 1\].*np\.clip\(x_hat, 0, 1\)"):
+        metric(FLOAT01, over)
+    with pytest.raises(ValueError, match=r"x_hat must lie in \[0, 1\].*got values in \[-0\.5"):
+        metric(FLOAT01, FLOAT01 - 0.5)
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim])
+def test_rounding_just_beyond_the_range_is_tolerated(metric):
+    one_ulp_above = np.nextafter(FLOAT01, np.float32(2))  # 1 + 1.2e-7 at the top
+    assert metric(FLOAT01, one_ulp_above).shape == (2,)
+    with pytest.raises(ValueError, match="x_hat must lie"):
+        metric(FLOAT01, FLOAT01 * np.float32(1 + 1e-4))  # beyond the 1e-5 slack
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim, metrics.per_image_mse, metrics.per_image_sse])
+@pytest.mark.parametrize("arg", ["x", "x_hat"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_or_inf_in_either_input_is_rejected_naming_it(metric, arg, bad):
+    a, b = FLOAT01.copy(), FLOAT01.copy()
+    (a if arg == "x" else b)[0, 3, 3] = bad
+    with pytest.raises(ValueError, match=rf"^{arg} contains NaN or infinite values"):
+        metric(a, b)
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim, metrics.per_image_mse, metrics.per_image_sse])
+def test_empty_batches_are_rejected(metric):
+    with pytest.raises(ValueError, match=r"x is empty \(shape \(0, 16, 16\)\)"):
+        metric(FLOAT01[:0], FLOAT01[:0])
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim, metrics.per_image_mse, metrics.per_image_sse])
+def test_non_numeric_arrays_are_rejected(metric):
+    with pytest.raises(TypeError, match="x must be a numeric .* got dtype bool"):
+        metric(FLOAT01 > 0.5, FLOAT01)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"data_range": float("inf")}, ValueError, "data_range must be positive, got inf"),
+    ({"data_range": float("nan")}, ValueError, "data_range must be positive, got nan"),
+    ({"k1": -0.01}, ValueError, "k1 must be positive, got -0.01"),
+    ({"k2": "0.03"}, TypeError, "k2 must be a number, got str"),
+    ({"filter_sigma": float("inf")}, ValueError, "filter_sigma must be positive, got inf"),
+])
+def test_ssim_rejects_non_finite_or_non_numeric_parameters(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        metrics.ssim(FLOAT01, FLOAT01, **kwargs)

@@ -67,6 +67,9 @@ def test_linear_output_for_unbounded_data():
         ({"input_dim": 10, "latent_dim": 2, "hidden_units": [64, -1]}, ValueError, r"hidden_units\[1\]"),
         ({"input_dim": 10, "latent_dim": 2, "activation": "no-such-act"}, ValueError, "activation"),
         ({"input_dim": 10, "latent_dim": 2, "output_activation": "nope"}, ValueError, "output_activation"),
+        ({"input_dim": 10, "latent_dim": True}, TypeError, "latent_dim must be an int, got bool"),
+        ({"input_dim": 10, "latent_dim": 2, "hidden_units": [8.5]}, TypeError, r"hidden_units\[0\] must be an int"),
+        ({"input_dim": 10, "latent_dim": 2, "name": ""}, TypeError, "name must be a non-empty str"),
     ],
 )
 def test_invalid_arguments_name_the_argument(kwargs, error, match):

@@ -152,3 +152,58 @@ def test_noisy_pairs_with_a_sigma_range_draws_a_level_per_image():
 def test_noisy_pairs_rejects_bad_sigma_ranges(images, sigma, error, match):
     with pytest.raises(error, match=match):
         noise.noisy_pairs(images, sigma)
+
+
+# --- bad input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [
+    lambda x: noise.add_gaussian_noise(x, 0.1),
+    lambda x: noise.noisy_pairs(x, 0.1),
+])
+def test_8_bit_scaled_images_are_rejected_instead_of_being_clipped_to_white(make):
+    x = np.full((4, 8, 8, 1), 128.0, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\] \(clip=\(0.0, 1.0\)\).*scale them first \(x / 255\)"):
+        make(x)
+
+
+def test_images_outside_the_clip_range_work_with_a_matching_clip():
+    x = np.full((2, 4, 4), 128.0, dtype=np.float32)
+    noisy = noise.add_gaussian_noise(x, 5.0, clip=(0, 255))
+    assert noisy.min() >= 0 and noisy.max() <= 255 and not np.array_equal(noisy, x)
+
+
+@pytest.mark.parametrize("make", [
+    lambda x: noise.add_gaussian_noise(x, 0.1),
+    lambda x: noise.noisy_pairs(x, 0.1),
+])
+def test_nan_images_are_rejected(make):
+    x = np.full((4, 8, 8, 1), 0.5, dtype=np.float32)
+    x[1, 2, 3, 0] = np.nan
+    with pytest.raises(ValueError, match="x contains NaN or infinite values"):
+        make(x)
+
+
+def test_noisy_pairs_rejects_an_empty_stack():
+    with pytest.raises(ValueError, match=r"x must have shape \(N, ...\) with N >= 1"):
+        noise.noisy_pairs(np.zeros((0, 4, 4), dtype=np.float32), 0.1)
+
+
+@pytest.mark.parametrize("clip, error, match", [
+    (1.0, TypeError, "clip must be a pair"),
+    ((0.0, float("nan")), ValueError, r"clip\[1\] must be a finite number"),
+    ((0.0, "1"), TypeError, r"clip\[1\] must be a number"),
+])
+def test_clip_must_be_a_pair_of_finite_numbers(images, clip, error, match):
+    with pytest.raises(error, match=match):
+        noise.add_gaussian_noise(images, 0.1, clip=clip)
+
+
+def test_add_gaussian_noise_rejects_a_negative_seed(images):
+    with pytest.raises(ValueError, match="seed must be >= 0, got -1"):
+        noise.add_gaussian_noise(images, 0.1, seed=-1)
+
+
+def test_sigma_inf_is_rejected(images):
+    with pytest.raises(ValueError, match="sigma must be a finite number >= 0, got inf"):
+        noise.add_gaussian_noise(images, float("inf"))

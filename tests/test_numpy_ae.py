@@ -357,3 +357,158 @@ def test_train_validates_its_arguments(rng):
         nae.train(model, x, optimizer=nae.SGD(), epochs=0)
     with pytest.raises(TypeError, match="optimizer must have a step"):
         nae.train(model, x, optimizer="adam", epochs=1)
+
+
+# --------------------------------------------------------------------------
+# Bad input: a clear error, never a silent wrong number
+# --------------------------------------------------------------------------
+
+def test_sigmoid_rejects_nan_but_maps_infinities_to_their_limits():
+    np.testing.assert_array_equal(nae.sigmoid(np.array([-np.inf, np.inf])), [0.0, 1.0])
+    with pytest.raises(ValueError, match=r"a contains NaN \(1 of 2 values\)"):
+        nae.sigmoid(np.array([0.0, np.nan]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda a: nae.sigmoid(a),
+    lambda a: nae.activate(a, "relu"),
+    lambda a: nae.activation_derivative(a, a, "identity"),
+])
+def test_activations_reject_non_numeric_input(call):
+    with pytest.raises(TypeError, match="a must be a numeric"):
+        call(np.array([["x"]]))
+
+
+def test_activation_rejects_nan_and_an_unknown_name():
+    with pytest.raises(ValueError, match="a contains NaN"):
+        nae.activate(np.array([[np.nan]]), "relu")
+    with pytest.raises(ValueError, match="activation must be one of"):
+        nae.activate(np.zeros((1, 1)), "tanh")
+
+
+def test_activation_derivative_rejects_mismatched_a_and_h():
+    with pytest.raises(ValueError, match="a and h must have the same shape"):
+        nae.activation_derivative(np.zeros((2, 3)), np.zeros((3, 2)), "sigmoid")
+
+
+@pytest.mark.parametrize("W, b, match", [
+    (np.zeros((0, 2)), np.zeros(2), r"W is empty"),
+    (np.array([[np.inf, 0.0]]), np.zeros(2), "W contains NaN or infinite values"),
+    (np.zeros((1, 2)), np.array([0.0, np.nan]), "b contains NaN or infinite values"),
+])
+def test_dense_rejects_empty_or_non_finite_parameters(W, b, match):
+    with pytest.raises(ValueError, match=match):
+        nae.Dense(W, b)
+
+
+def test_dense_forward_rejects_an_empty_batch():
+    with pytest.raises(ValueError, match=r"x has no rows \(shape \(0, 3\)\)"):
+        nae.Dense(np.ones((3, 2)), np.zeros(2)).forward(np.zeros((0, 3)))
+
+
+def test_dense_forward_raises_floating_point_error_when_weights_have_blown_up():
+    layer = nae.Dense(np.full((2, 1), 1e308), np.zeros(1))
+    with pytest.raises(FloatingPointError, match="not finite.*learning rate is too large"):
+        layer.forward(np.ones((1, 2)) * 10)
+
+
+@pytest.mark.parametrize("loss_fn", [nae.mse, nae.mse_grad, nae.bce_with_logits, nae.bce_with_logits_grad])
+@pytest.mark.parametrize("which", [0, 1])
+def test_losses_reject_nan_in_either_argument(loss_fn, which):
+    args = [np.full((2, 3), 0.5), np.full((2, 3), 0.5)]
+    args[which][1, 1] = np.nan
+    with pytest.raises(ValueError, match="contains NaN or infinite values"):
+        loss_fn(*args)
+
+
+@pytest.mark.parametrize("loss_fn", [nae.mse, nae.bce_with_logits])
+def test_losses_reject_empty_and_non_numeric_input(loss_fn):
+    with pytest.raises(ValueError, match="x must not be empty"):
+        loss_fn(np.zeros((0, 3)), np.zeros((0, 3)))
+    with pytest.raises(TypeError, match="x must be a numeric"):
+        loss_fn(np.array([[True]]), np.zeros((1, 1)))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: nae.SGD(-0.1), ValueError, "learning_rate must be positive, got -0.1"),
+    (lambda: nae.SGD(float("inf")), ValueError, "learning_rate must be positive, got inf"),
+    (lambda: nae.SGD("0.1"), TypeError, "learning_rate must be a number, got str"),
+    (lambda: nae.Adam(learning_rate=0.0), ValueError, "learning_rate must be positive, got 0.0"),
+    (lambda: nae.Adam(beta1=1.0), ValueError, r"beta1 must be in \[0, 1\), got 1.0"),
+    (lambda: nae.Adam(beta2=-0.1), ValueError, r"beta2 must be in \[0, 1\), got -0.1"),
+    (lambda: nae.Adam(beta1="0.9"), TypeError, "beta1 must be a number, got str"),
+    (lambda: nae.Adam(eps=0), ValueError, "eps must be positive, got 0"),
+])
+def test_optimisers_reject_out_of_range_hyper_parameters(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+@pytest.mark.parametrize("opt", [nae.SGD(0.1), nae.Adam(1e-3)])
+def test_optimiser_step_refuses_a_non_finite_gradient_and_leaves_the_parameters_alone(opt):
+    p = np.ones(3)
+    with pytest.raises(FloatingPointError, match=r"grads\[0\] contains NaN.*lower the learning rate"):
+        opt.step([p], [np.array([0.1, np.nan, 0.1])])
+    np.testing.assert_array_equal(p, np.ones(3))
+
+
+def test_optimiser_step_rejects_parameters_it_cannot_update_in_place():
+    with pytest.raises(TypeError, match=r"params\[0\] must be a floating-point numpy.ndarray"):
+        nae.SGD(0.1).step([np.ones(3, dtype=np.int64)], [np.ones(3)])
+    with pytest.raises(TypeError, match=r"params\[0\] must be a floating-point numpy.ndarray .*, got list"):
+        nae.SGD(0.1).step([[1.0, 2.0]], [np.ones(2)])
+
+
+def test_autoencoder_rejects_a_bare_layer_instead_of_a_list():
+    layer = nae.Dense(np.ones((2, 2)), np.zeros(2))
+    with pytest.raises(TypeError, match="encoder must be a sequence of Dense layers, got Dense"):
+        nae.Autoencoder(layer, [layer])
+
+
+def test_decode_names_z_and_the_code_width():
+    model = nae.make_autoencoder((6, 2))
+    with pytest.raises(ValueError, match=r"z must have shape \(N, 2\), got \(1, 6\)"):
+        model.decode(np.zeros((1, 6)))
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), (1.5, TypeError)])
+def test_make_autoencoder_rejects_a_bad_seed(seed, error):
+    with pytest.raises(error, match="seed"):
+        nae.make_autoencoder((6, 2), seed=seed)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"batch_size": 0}, ValueError, "batch_size must be positive, got 0"),
+    ({"epochs": 2.0}, TypeError, "epochs must be an int, got float"),
+    ({"seed": -3}, ValueError, "seed must be >= 0, got -3"),
+    ({"loss": "mae"}, ValueError, "loss must be one of"),
+    ({"x_val": np.full((2, 6), np.nan)}, ValueError, "x_val contains NaN"),
+    ({"x_val": np.zeros((0, 6))}, ValueError, "x_val has no rows"),
+    ({"x_val": np.full((2, 6), 2.0), "loss": "bce"}, ValueError, r"x_val must lie in \[0, 1\] for binary"),
+])
+def test_train_rejects_bad_hyper_parameters_and_validation_data(kwargs, error, match):
+    model = nae.make_autoencoder((6, 2))
+    with pytest.raises(error, match=match):
+        nae.train(model, np.full((4, 6), 0.5), optimizer=nae.SGD(0.1), **{"epochs": 1, **kwargs})
+
+
+def test_train_rejects_an_empty_training_set():
+    with pytest.raises(ValueError, match="x has no rows"):
+        nae.train(nae.make_autoencoder((6, 2)), np.zeros((0, 6)), optimizer=nae.SGD(0.1), epochs=1)
+
+
+def test_diverging_training_raises_floating_point_error_naming_the_step_and_keeping_the_history():
+    x = np.random.default_rng(0).random((32, 8)) * 100.0     # large inputs, linear output: explodes at once
+    model = nae.make_autoencoder((8, 4), output_activation="identity", seed=0)
+    with pytest.raises(FloatingPointError, match=r"training diverged at epoch \d+, step \d+: .* is not finite\. "
+                                                 r"Lower the learning rate \(now 5\)") as info:
+        nae.train(model, x, optimizer=nae.SGD(5.0), epochs=50, batch_size=8)
+    epoch = int(str(info.value).split("epoch ")[1].split(",")[0])
+    assert len(info.value.history["loss"]) == epoch - 1
+
+
+def test_a_stable_learning_rate_trains_without_any_floating_point_warning():
+    x = np.random.default_rng(0).random((32, 8))
+    with np.errstate(all="raise"):
+        history = nae.train(nae.make_autoencoder((8, 4), seed=0), x, optimizer=nae.Adam(1e-2), epochs=3)
+    assert np.all(np.isfinite(history["loss"]))

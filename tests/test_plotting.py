@@ -63,3 +63,36 @@ def test_history_plot_rejects_missing_keys_and_wrong_types():
         plotting.plot_history({"accuracy": [0.5]})
     with pytest.raises(TypeError, match="history"):
         plotting.plot_history([1.0, 2.0])
+
+
+# --- bad input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda x: plotting.plot_image_rows([], []), ValueError, "rows must have at least 1 entries"),
+    (lambda x: plotting.plot_image_rows([x], ["a"], titles=["t"]), ValueError,
+     r"titles must have one entry per column drawn \(3\), got 1"),
+    (lambda x: plotting.plot_image_rows([x], ["a"], vmin=1.0, vmax=0.0), ValueError, "vmin must be below vmax"),
+    (lambda x: plotting.plot_image_rows([x * 255], ["a"]), ValueError,
+     r"rows\[0\] has values in \[[0-9.e-]+, 2[0-9.]+\], far outside vmin=0, vmax=1.*/ 255"),
+    (lambda x: plotting.plot_image_rows([np.where(x > 0.5, np.nan, x)], ["a"]), ValueError, r"rows\[0\] contains NaN"),
+    (lambda x: plotting.plot_image_rows([x[:0]], ["a"]), ValueError, r"rows\[0\] is empty"),
+    (lambda x: plotting.plot_image_rows([x], ["a"], image_shape=(4, 0)), ValueError, r"image_shape\[1\] must be positive"),
+    (lambda x: plotting.plot_image_rows([x], "a"), TypeError, "labels must be a sequence of str, got str"),
+    (lambda x: plotting.plot_reconstructions(x, x, labels=("a",)), ValueError, "labels must be a pair"),
+    (lambda x: plotting.plot_history({"loss": []}), ValueError, r"history\['loss'\] is empty"),
+    (lambda x: plotting.plot_history({"loss": ["a"]}), TypeError, r"history\['loss'\] must be a numeric"),
+])
+def test_plots_reject_bad_input_with_a_clear_message(call, error, match):
+    x = np.random.default_rng(0).random((3, 16))
+    with pytest.raises(error, match=match):
+        call(x)
+
+
+def test_a_small_overshoot_of_a_linear_decoder_is_still_drawn():
+    x = np.random.default_rng(0).random((3, 16)) * 1.2 - 0.1   # in [-0.1, 1.1]
+    assert plotting.plot_image_rows([x], ["PCA"]) is not None
+
+
+def test_history_with_nan_after_divergence_is_still_drawn():
+    assert plotting.plot_history({"loss": [1.0, 0.5, np.nan]}) is not None

@@ -57,3 +57,8 @@ def test_quiet_tensorflow_sets_both_log_variables(monkeypatch):
         assert quiet_tensorflow() is False
     for key, value in TF_QUIET_ENV.items():
         assert os.environ[key] == value
+
+
+def test_set_seed_rejects_a_non_bool_tensorflow_flag():
+    with pytest.raises(TypeError, match="tensorflow must be True or False, got str"):
+        set_seed(0, tensorflow="no")
