@@ -11,7 +11,8 @@ Modules, named by their job:
 - :mod:`autoencoder_lib.metrics`: per-image SSE/MSE, PSNR and SSIM;
 - :mod:`autoencoder_lib.baselines`: PCA and mean reconstructions, Gaussian and median denoisers;
 - :mod:`autoencoder_lib.noise`: clipped Gaussian noise and fresh-noise batches for denoising;
-- :mod:`autoencoder_lib.tables`: result tables that render as tables in the book.
+- :mod:`autoencoder_lib.tables`: result tables that render as tables in the book;
+- :mod:`autoencoder_lib.vae`: the variational autoencoder, its KL term and the IWAE bound.
 
 Importing the package does not import TensorFlow, so
 ``reproducibility.quiet_tensorflow()`` can still run before it.
