@@ -10,7 +10,7 @@ and machine load, to ``book/ch06_applications/vae_long.json``. The notebook
 displays that file in its section "更长的训练", apart from the numbers CI
 checks. The stored notebook itself is not touched.
 
-Usage (from the repository root; about 15 minutes on 2 quiet CPU cores for 30 epochs)::
+Usage (from the repository root; the recorded 30-epoch run took about 10 minutes on 2 shared CPU cores)::
 
     AUTOENCODER_BOOK_DATA=/path/to/mirror .venv/bin/python scripts/ch6_vae_long.py --epochs 30
 """
