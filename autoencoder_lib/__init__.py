@@ -14,7 +14,8 @@ Modules, named by their job:
 - :mod:`autoencoder_lib.tables`: result tables that render as tables in the book;
 - :mod:`autoencoder_lib.regularizers`: sparse (KL) and contractive penalties of a code layer;
 - :mod:`autoencoder_lib.compression`: quantiser, symbol model, range coding to real bytes, Pillow codecs;
-- :mod:`autoencoder_lib.text`: character vocabulary, padding/masking, a GRU sequence autoencoder.
+- :mod:`autoencoder_lib.text`: character vocabulary, padding/masking, a GRU sequence autoencoder;
+- :mod:`autoencoder_lib.vae`: the variational autoencoder, its KL term and the IWAE bound.
 
 Importing the package does not import TensorFlow, so
 ``reproducibility.quiet_tensorflow()`` can still run before it.
