@@ -146,7 +146,11 @@ def plot_image_rows(
             raise ValueError(f"titles must have one entry per column drawn "
                              f"({min(n, *(len(im) for im in images))}), got {len(titles)}")
     n = min(n, *(len(im) for im in images))
-    fig, axes = plt.subplots(len(images), n, figsize=(1.1 * n + 0.8, 1.2 * len(images) + 0.3), squeeze=False)
+    width = 0.95 * n + 1.0
+    # Titles and row labels stay >= 12 CSS px (9 pt) on a page that shows the
+    # figure about 700 px wide.
+    text_pt = max(11.0, 12.5 * 72 * width / 700)
+    fig, axes = plt.subplots(len(images), n, figsize=(width, 1.2 * len(images) + 0.3), squeeze=False)
     for r, (row, label) in enumerate(zip(images, labels)):
         for c in range(n):
             ax = axes[r, c]
@@ -156,8 +160,8 @@ def plot_image_rows(
             for spine in ax.spines.values():
                 spine.set_visible(False)
             if r == 0 and titles is not None:
-                ax.set_title(titles[c], fontsize=9)
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
+                ax.set_title(titles[c], fontsize=text_pt)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=text_pt)
     fig.tight_layout()
     return fig
 
