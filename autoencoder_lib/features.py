@@ -133,7 +133,8 @@ def linear_probe(
     (stratified by class, so every class appears in its share), fit
     scikit-learn's ``LogisticRegression`` (multinomial, L2 penalty ``C``) on
     their features, optionally standardised with statistics of those same
-    examples, and measure the accuracy on all of ``z_test``. When
+    examples, and measure the accuracy on all of ``z_test``. The fits run
+    on one thread (faster for problems this small). When
     ``n_labels`` is the whole training set every draw is the same, so one fit
     is made.
 
@@ -179,6 +180,7 @@ def linear_probe(
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
     import warnings
 
     z_train = _check_features(z_train, "z_train")
@@ -210,7 +212,9 @@ def linear_probe(
             scaler = StandardScaler().fit(a)
             a, b = scaler.transform(a), scaler.transform(b)
         clf = LogisticRegression(C=float(C), max_iter=max_iter)
-        with warnings.catch_warnings():
+        # One thread: these fits are small, and on a busy or 2-core machine extra
+        # BLAS/OpenMP threads mostly spin and wait (measured about 10x slower).
+        with warnings.catch_warnings(), threadpool_limits(1):
             warnings.simplefilter("ignore", ConvergenceWarning)
             clf.fit(a, y_train[idx])
         accuracies.append(float(np.mean(clf.predict(b) == y_test)))
