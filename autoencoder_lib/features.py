@@ -290,5 +290,6 @@ def precision_at_k(
         # Squared distances up to the per-query constant |q|^2, which does not change the order.
         d = base_sq[None, :] - 2.0 * q @ z_base.T
         nearest = np.argpartition(d, k - 1, axis=1)[:, :k]
-        out[start:start + q.shape[0]] = (y_base[nearest] == y_query[start:start + q.shape[0], None]).mean(axis=1)
+        same = y_base[nearest] == y_query[start:start + q.shape[0], None]
+        out[start:start + q.shape[0]] = same.mean(axis=1)
     return out
