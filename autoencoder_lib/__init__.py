@@ -15,6 +15,8 @@ Modules, named by their job:
 - :mod:`autoencoder_lib.regularizers`: sparse (KL) and contractive penalties of a code layer;
 - :mod:`autoencoder_lib.compression`: quantiser, symbol model, range coding to real bytes, Pillow codecs;
 - :mod:`autoencoder_lib.text`: character vocabulary, padding/masking, a GRU sequence autoencoder;
+- :mod:`autoencoder_lib.features`: encoding in batches, linear probes, precision@k retrieval;
+- :mod:`autoencoder_lib.detection`: thresholds chosen on validation scores, detector metric tables;
 - :mod:`autoencoder_lib.vae`: the variational autoencoder, its KL term and the IWAE bound.
 
 Importing the package does not import TensorFlow, so

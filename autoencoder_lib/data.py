@@ -45,6 +45,7 @@ __all__ = [
     "fetch_file",
     "load_fashion_mnist",
     "load_ecg5000",
+    "read_ecg_csv",
     "load_digits",
     "read_idx",
     "TangVerses",
@@ -394,6 +395,76 @@ class ECGSplits:
     scale_max: float
 
 
+ECG_WIDTH = 141  # 140 samples of one heartbeat, then the label
+
+
+def read_ecg_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """Read and validate an ECG5000 table: 140 samples and a 0/1 label per row.
+
+    Explained in 第6章 6.3节.
+
+    Parameters
+    ----------
+    path : path-like
+        Comma-separated text file, one heartbeat per line, no header.
+
+    Returns
+    -------
+    x : numpy.ndarray of float64, shape ``(N, 140)``
+        The signals.
+    y : numpy.ndarray of int64, shape ``(N,)``
+        ``1`` = normal heartbeat, ``0`` = abnormal.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the line when a row does not have 141 cells, a
+        cell is not a finite number, a label is not 0 or 1, or the file holds
+        no rows.
+    """
+    name = Path(path).name
+    try:
+        table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
+    except ValueError:
+        table = None
+    if table is None or table.shape[1:] != (ECG_WIDTH,):
+        # Find the first offending line, to say exactly what is wrong and where.
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for lineno, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                cells = line.strip().split(",")
+                if len(cells) != ECG_WIDTH:
+                    raise ValueError(
+                        f"{name}: line {lineno} has {len(cells)} cells, expected {ECG_WIDTH} "
+                        "(140 samples and a label); is this the two-class ECG5000 file?"
+                    )
+                for col, cell in enumerate(cells, start=1):
+                    try:
+                        float(cell)
+                    except ValueError:
+                        raise ValueError(
+                            f"{name}: line {lineno}, column {col} is not a number: {cell.strip()[:20]!r}"
+                        ) from None
+        raise ValueError(f"{name}: not a table of {ECG_WIDTH} numeric columns (shape "
+                         f"{None if table is None else table.shape})")
+    if table.shape[0] == 0:
+        raise ValueError(f"{name}: the file holds no rows")
+    bad = ~np.isfinite(table)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ValueError(f"{name}: line {row + 1}, column {col + 1} is not a finite number")
+    labels = table[:, -1]
+    wrong = ~np.isin(labels, (0.0, 1.0))
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0])
+        raise ValueError(
+            f"{name}: line {row + 1} has label {float(labels[row])!r}; labels must be 0 (abnormal) "
+            f"or 1 (normal), found {np.unique(labels[wrong])[:5].tolist()}"
+        )
+    return table[:, :-1], labels.astype(np.int64)
+
+
 def load_ecg5000(
     *,
     val_fraction: float = 0.15,
@@ -406,7 +477,7 @@ def load_ecg5000(
     The order matters: the data are split *first*, and the scaling constants
     are fitted on the training split alone, so nothing about the validation
     or test heartbeats leaks into training. Used by the anomaly-detection
-    section of 第6章 (planned); the split is documented here.
+    section of 第6章 6.3节. The file is validated by :func:`read_ecg_csv`.
 
     Parameters
     ----------
@@ -428,7 +499,8 @@ def load_ecg5000(
         If a fraction is not a number or ``seed`` is not an int.
     ValueError
         If a fraction is outside (0, 1), their sum is not below 1, ``seed``
-        is negative, or the file does not have 141 columns.
+        is negative, or the file is one that :func:`read_ecg_csv` rejects
+        (wrong width, a non-numeric or non-finite cell, a label other than 0/1).
     DataIntegrityError, DataUnavailableError
         As :func:`fetch_file`.
     """
@@ -441,10 +513,7 @@ def load_ecg5000(
     seed = _v.check_int(seed, "seed", minimum=0)
     from sklearn.model_selection import train_test_split
 
-    table = np.loadtxt(fetch_file("ecg5000/ecg.csv", mirror=mirror), delimiter=",", dtype=np.float64)
-    if table.ndim != 2 or table.shape[1] != 141:
-        raise ValueError(f"ecg.csv should have 141 columns, got shape {table.shape}")
-    x, y = table[:, :140], table[:, 140].astype(np.int64)
+    x, y = read_ecg_csv(fetch_file("ecg5000/ecg.csv", mirror=mirror))
     x_rest, x_test, y_rest, y_test = train_test_split(
         x, y, test_size=test_fraction, stratify=y, random_state=seed
     )

@@ -269,3 +269,68 @@ def test_fashion_mnist_rejects_a_bad_seed(clean_env, fake_fashion_mirror, seed, 
 def test_ecg_rejects_non_numeric_fractions_and_bad_seeds(clean_env, fake_ecg_mirror, kwargs, error, match):
     with pytest.raises(error, match=match):
         data.load_ecg5000(mirror=fake_ecg_mirror, **kwargs)
+
+
+# ---------------------------------------------------------------- ECG5000: bad files
+
+def _ecg_rows(n=20, seed=5):
+    rng = np.random.default_rng(seed)
+    labels = (np.arange(n) % 2).astype(float)
+    return np.column_stack([rng.normal(size=(n, 140)), labels])
+
+
+def _bad_ecg_mirror(tmp_path, register, text: str):
+    path = tmp_path / "bad" / "ecg5000" / "ecg.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    register("ecg5000/ecg.csv", path)
+    return path.parent.parent
+
+
+def _csv(table) -> str:
+    return "\n".join(",".join(f"{v:.6g}" for v in row) for row in table) + "\n"
+
+
+def test_read_ecg_csv_returns_signals_and_labels(tmp_path):
+    table = _ecg_rows()
+    path = tmp_path / "ok.csv"
+    path.write_text(_csv(table))
+    x, y = data.read_ecg_csv(path)
+    assert x.shape == (20, 140) and y.dtype == np.int64
+    np.testing.assert_array_equal(y, table[:, 140].astype(int))
+
+
+@pytest.mark.parametrize("edit, match", [
+    (lambda t: t[:, :100], r"line 1 has 100 cells, expected 141"),
+    (lambda t: np.column_stack([t, t[:, :1]]), r"line 1 has 142 cells"),
+    (lambda t: np.where((np.arange(20)[:, None] == 2) & (np.arange(141) == 140), 2.0, t),
+     r"line 3 has label 2\.0; labels must be 0 \(abnormal\) or 1 \(normal\), found \[2\.0\]"),
+])
+def test_ecg_loader_rejects_wrong_width_and_labels(clean_env, register, edit, match):
+    mirror = _bad_ecg_mirror(clean_env, register, _csv(edit(_ecg_rows())))
+    with pytest.raises(ValueError, match="ecg.csv: " + match):
+        data.load_ecg5000(mirror=mirror)
+
+
+def test_ecg_loader_names_a_non_numeric_cell(clean_env, register):
+    lines = _csv(_ecg_rows()).splitlines()
+    cells = lines[4].split(",")
+    cells[7] = "n/a"
+    lines[4] = ",".join(cells)
+    mirror = _bad_ecg_mirror(clean_env, register, "\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"ecg.csv: line 5, column 8 is not a number: 'n/a'"):
+        data.load_ecg5000(mirror=mirror)
+
+
+def test_ecg_loader_rejects_ragged_rows_and_nan(clean_env, register, tmp_path):
+    lines = _csv(_ecg_rows()).splitlines()
+    lines[9] = lines[9].rsplit(",", 1)[0]  # row 10 loses its label
+    mirror = _bad_ecg_mirror(clean_env, register, "\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"ecg.csv: line 10 has 140 cells"):
+        data.load_ecg5000(mirror=mirror)
+    table = _ecg_rows()
+    table[2, 3] = np.nan
+    path = tmp_path / "nan.csv"
+    path.write_text(_csv(table))
+    with pytest.raises(ValueError, match=r"nan.csv: line 3, column 4 is not a finite number"):
+        data.read_ecg_csv(path)
