@@ -31,6 +31,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = [
     "quantize",
     "dequantize",
@@ -53,14 +55,6 @@ __all__ = [
 # --------------------------------------------------------------------------
 # Quantiser
 # --------------------------------------------------------------------------
-
-def _check_step(step) -> float:
-    if isinstance(step, bool) or not isinstance(step, (int, float, np.integer, np.floating)):
-        raise TypeError(f"step must be a number, got {type(step).__name__}")
-    if not (math.isfinite(step) and step > 0):
-        raise ValueError(f"step must be a positive finite number, got {step}")
-    return float(step)
-
 
 def quantize(z: np.ndarray, step: float) -> np.ndarray:
     """Uniform scalar quantiser: round every value to the nearest multiple of ``step``.
@@ -87,12 +81,10 @@ def quantize(z: np.ndarray, step: float) -> np.ndarray:
         If ``step`` is not positive and finite, ``z`` holds NaN or infinity,
         or a symbol does not fit in int32 (step far too small).
     TypeError
-        If ``step`` is not a number.
+        If ``step`` is not a number or ``z`` is not numeric.
     """
-    step = _check_step(step)
-    z = np.asarray(z, dtype=np.float64)
-    if not np.all(np.isfinite(z)):
-        raise ValueError("z must be finite; it holds NaN or infinite values")
+    step = _v.check_number(step, "step", low=0.0, low_open=True)
+    z = _v.as_array(z, "z", nonempty=False, dtype=np.float64)  # numeric, no NaN or inf
     q = np.rint(z / step)
     if q.size and np.max(np.abs(q)) >= 2**31 - 1:
         raise ValueError(f"step={step} is too small for these values: symbols overflow int32")
@@ -108,10 +100,8 @@ def dequantize(symbols: np.ndarray, step: float) -> np.ndarray:
     -------
     numpy.ndarray of float32, shape of ``symbols``
     """
-    step = _check_step(step)
-    symbols = np.asarray(symbols)
-    if not np.issubdtype(symbols.dtype, np.integer):
-        raise TypeError(f"symbols must be integers, got dtype {symbols.dtype}")
+    step = _v.check_number(step, "step", low=0.0, low_open=True)
+    symbols = _integer_symbols(symbols, "symbols")
     return (symbols.astype(np.float64) * step).astype(np.float32)
 
 
@@ -152,13 +142,17 @@ class SymbolModel:
         return int(np.count_nonzero((symbols < self.low) | (symbols > self.high)))
 
 
-def _check_symbols(symbols, arg: str = "symbols") -> np.ndarray:
-    symbols = np.asarray(symbols)
-    if not np.issubdtype(symbols.dtype, np.integer):
-        raise TypeError(f"{arg} must be integers (use quantize first), got dtype {symbols.dtype}")
-    if symbols.ndim != 2:
-        raise ValueError(f"{arg} must have shape (N, k), one row of k symbols per example, got {symbols.shape}")
-    return symbols
+def _integer_symbols(symbols, arg: str, *, nonempty: bool = False, **shape) -> np.ndarray:
+    """``as_array`` for integer symbols, pointing float codes to :func:`quantize`."""
+    try:
+        return _v.as_array(symbols, arg, kinds="iu", nonempty=nonempty, **shape)
+    except TypeError as exc:
+        raise TypeError(f"{exc}; turn float codes into symbols with quantize first") from None
+
+
+def _symbol_rows(symbols, arg: str = "symbols", *, nonempty: bool = False) -> np.ndarray:
+    return _integer_symbols(symbols, arg, nonempty=nonempty, ndim=2,
+                            shape_text="(N, k), one row of k symbols per example")
 
 
 def fit_symbol_model(
@@ -203,17 +197,14 @@ def fit_symbol_model(
         ``[low, high]``, ``low > high``, or ``smoothing``/``margin`` is negative
         or ``smoothing`` is zero.
     TypeError
-        If ``symbols`` are not integers.
+        If ``symbols`` are not integers, ``smoothing`` is not a number or
+        ``margin``, ``low`` or ``high`` is not an int.
     """
-    symbols = _check_symbols(symbols)
-    if symbols.shape[0] == 0 or symbols.shape[1] == 0:
-        raise ValueError(f"symbols must hold at least one row and one column, got shape {symbols.shape}")
-    if not (isinstance(smoothing, (int, float, np.integer, np.floating)) and smoothing > 0):
-        raise ValueError(f"smoothing must be a positive number, got {smoothing!r}")
-    if isinstance(margin, bool) or not isinstance(margin, (int, np.integer)) or margin < 0:
-        raise ValueError(f"margin must be a non-negative int, got {margin!r}")
-    low = int(symbols.min()) - int(margin) if low is None else int(low)
-    high = int(symbols.max()) + int(margin) if high is None else int(high)
+    symbols = _symbol_rows(symbols, nonempty=True)  # at least one row and one column
+    smoothing = _v.check_number(smoothing, "smoothing", low=0.0, low_open=True)
+    margin = _v.check_int(margin, "margin", minimum=0)
+    low = int(symbols.min()) - margin if low is None else _v.check_int(low, "low", minimum=None)
+    high = int(symbols.max()) + margin if high is None else _v.check_int(high, "high", minimum=None)
     if low > high:
         raise ValueError(f"low must not exceed high, got low={low}, high={high}")
     if symbols.min() < low or symbols.max() > high:
@@ -225,12 +216,12 @@ def fit_symbol_model(
     counts = np.zeros((k, size), dtype=np.float64)
     offsets = (symbols - low).astype(np.int64) + np.arange(k, dtype=np.int64) * size
     np.add.at(counts.reshape(-1), offsets.reshape(-1), 1.0)
-    counts += float(smoothing)
+    counts += smoothing
     return SymbolModel(low=low, probabilities=counts / counts.sum(axis=1, keepdims=True))
 
 
 def _check_in_alphabet(symbols: np.ndarray, model: SymbolModel) -> np.ndarray:
-    symbols = _check_symbols(symbols)
+    symbols = _symbol_rows(symbols)
     if not isinstance(model, SymbolModel):
         raise TypeError(f"model must be a SymbolModel (see fit_symbol_model), got {type(model).__name__}")
     if symbols.shape[1] != model.dims:
@@ -279,7 +270,7 @@ def empirical_entropy_bits(symbols: np.ndarray) -> float:
     -------
     float
     """
-    symbols = _check_symbols(symbols)
+    symbols = _symbol_rows(symbols)
     total = 0.0
     for column in symbols.T:
         _, counts = np.unique(column, return_counts=True)
@@ -357,12 +348,13 @@ def decode(data: bytes, model: SymbolModel, n_rows: int) -> np.ndarray:
     ------
     ValueError
         If ``data`` is not a whole number of 32-bit words or ``n_rows`` is negative.
+    TypeError
+        If ``data`` is not bytes or ``n_rows`` is not an int.
     """
-    if isinstance(n_rows, bool) or not isinstance(n_rows, (int, np.integer)) or n_rows < 0:
-        raise ValueError(f"n_rows must be a non-negative int, got {n_rows!r}")
+    n_rows = _v.check_int(n_rows, "n_rows", minimum=0)
     decoder = _constriction().queue.RangeDecoder(_bytes_to_words(data))
-    columns = [decoder.decode(m, int(n_rows)) for m in _column_models(model)]
-    return (np.stack(columns, axis=1).astype(np.int32) + model.low).reshape(int(n_rows), model.dims)
+    columns = [decoder.decode(m, n_rows) for m in _column_models(model)]
+    return (np.stack(columns, axis=1).astype(np.int32) + model.low).reshape(n_rows, model.dims)
 
 
 def encode_rows(symbols: np.ndarray, model: SymbolModel) -> list[bytes]:
@@ -455,25 +447,23 @@ def to_uint8(images: np.ndarray) -> np.ndarray:
     ValueError
         On another shape or values outside [0, 1].
     """
-    x = np.asarray(images, dtype=np.float64)
+    x = _v.as_array(images, "images", dtype=np.float64)  # numeric, not empty, no NaN or inf
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
-    if x.ndim != 3 or 0 in x.shape:
-        raise ValueError(f"images must have shape (N, H, W) or (N, H, W, 1), got {np.shape(images)}")
-    if not (np.all(np.isfinite(x)) and x.min() >= 0.0 and x.max() <= 1.0):
-        raise ValueError("images must hold values in [0, 1]")
+    if x.ndim != 3:
+        raise ValueError(f"images must have shape (N, H, W) or (N, H, W, 1), got {x.shape}")
+    _v.check_in_range(x, "images", 0.0, 1.0)
     return np.rint(x * 255.0).astype(np.uint8)
 
 
 def _save_options(codec: str, quality) -> tuple[str, dict]:
-    if codec not in CODECS:
-        raise ValueError(f"codec must be one of {sorted(CODECS)}, got {codec!r}")
+    codec = _v.check_choice(codec, sorted(CODECS), "codec")
     fmt, takes_quality, options = CODECS[codec]
     options = dict(options)
     if takes_quality:
-        if isinstance(quality, bool) or not isinstance(quality, (int, np.integer)) or not 0 <= quality <= 100:
-            raise ValueError(f"codec {codec!r} needs an int quality in 0 … 100, got {quality!r}")
-        options["quality"] = int(quality)
+        if quality is None:
+            raise ValueError(f"codec {codec!r} needs a quality: pass quality=<int in 0 … 100>")
+        options["quality"] = _v.check_int(quality, "quality", minimum=0, maximum=100)
     elif quality is not None:
         raise ValueError(f"codec {codec!r} is lossless and takes no quality, got quality={quality!r}")
     return fmt, options
@@ -520,7 +510,10 @@ def codec_roundtrip(images: np.ndarray, codec: str, *, quality: int | None = Non
     Raises
     ------
     ValueError
-        On an unknown codec, a bad quality, or images of another shape or range.
+        On an unknown codec, a missing or out-of-range quality, or images of
+        another shape or range.
+    TypeError
+        If ``quality`` is not an int or ``images`` is not numeric.
     """
     fmt, options = _save_options(codec, quality)
     gray = to_uint8(images)
@@ -556,8 +549,7 @@ def tiled_codec_roundtrip(
     n, h, w = gray.shape
     if columns is None:
         columns = math.ceil(math.sqrt(n))
-    if isinstance(columns, bool) or not isinstance(columns, (int, np.integer)) or columns < 1:
-        raise ValueError(f"columns must be a positive int, got {columns!r}")
+    columns = _v.check_int(columns, "columns")
     rows = math.ceil(n / columns)
     grid = np.zeros((rows * columns, h, w), dtype=np.uint8)
     grid[:n] = gray

@@ -18,25 +18,14 @@ import keras
 import numpy as np
 from keras import ops
 
+from . import _validation as _v
+
 __all__ = ["KLSparsity", "ContractiveDense", "kl_sparsity", "contractive_norms"]
 
 
-def _check_fraction(value, arg: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
-        raise TypeError(f"{arg} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not 0.0 < value < 1.0:
-        raise ValueError(f"{arg} must lie strictly between 0 and 1, got {value}")
-    return value
-
-
-def _check_weight(value, arg: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
-        raise TypeError(f"{arg} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{arg} must be a finite number >= 0, got {value}")
-    return value
+def _check_rho(rho) -> float:
+    """The target activation: a number strictly between 0 and 1."""
+    return _v.check_number(rho, "rho", low=0.0, high=1.0, low_open=True, high_open=True)
 
 
 def kl_sparsity(h, rho: float):
@@ -57,7 +46,7 @@ def kl_sparsity(h, rho: float):
         ``sum_j [rho log(rho / q_j) + (1 - rho) log((1 - rho) / (1 - q_j))]`` with
         ``q_j`` the batch mean of unit ``j``, clipped to ``[1e-7, 1 - 1e-7]``.
     """
-    rho = _check_fraction(rho, "rho")
+    rho = _check_rho(rho)
     q = ops.clip(ops.mean(h, axis=0), 1e-7, 1.0 - 1e-7)
     return ops.sum(rho * ops.log(rho / q) + (1.0 - rho) * ops.log((1.0 - rho) / (1.0 - q)))
 
@@ -77,8 +66,8 @@ class KLSparsity(keras.layers.Layer):
 
     def __init__(self, rho: float = 0.05, beta: float = 1.0, **kwargs):
         super().__init__(**kwargs)
-        self.rho = _check_fraction(rho, "rho")
-        self.beta = _check_weight(beta, "beta")
+        self.rho = _check_rho(rho)
+        self.beta = _v.check_number(beta, "beta", low=0.0)
 
     def call(self, h):
         self.add_loss(self.beta * kl_sparsity(h, self.rho))
@@ -105,10 +94,8 @@ class ContractiveDense(keras.layers.Layer):
 
     def __init__(self, units: int, lam: float = 0.1, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
-            raise ValueError(f"units must be a positive integer, got {units!r}")
-        self.units = int(units)
-        self.lam = _check_weight(lam, "lam")
+        self.units = _v.check_int(units, "units")
+        self.lam = _v.check_number(lam, "lam", low=0.0)
 
     def build(self, input_shape):
         self.kernel = self.add_weight(
@@ -144,12 +131,11 @@ def contractive_norms(x, W, b) -> np.ndarray:
     numpy.ndarray of float64, shape (N,)
         ``sum_j (h_j (1 - h_j))^2 sum_i W_ij^2`` for each example.
     """
-    x, W, b = (np.asarray(a, dtype=np.float64) for a in (x, W, b))
-    if x.ndim != 2 or W.ndim != 2 or b.ndim != 1:
-        raise ValueError(f"x, W, b must be 2-D, 2-D, 1-D; got shapes {x.shape}, {W.shape}, {b.shape}")
+    # Numeric, of the right dimension, no NaN or inf (empty arrays give an empty result).
+    x = _v.as_array(x, "x", ndim=2, shape_text="(N, n_in)", nonempty=False, dtype=np.float64)
+    W = _v.as_array(W, "W", ndim=2, shape_text="(n_in, units)", nonempty=False, dtype=np.float64)
+    b = _v.as_array(b, "b", ndim=1, shape_text="(units,)", nonempty=False, dtype=np.float64)
     if x.shape[1] != W.shape[0] or W.shape[1] != b.shape[0]:
         raise ValueError(f"shapes do not chain: x {x.shape}, W {W.shape}, b {b.shape}")
-    if not (np.isfinite(x).all() and np.isfinite(W).all() and np.isfinite(b).all()):
-        raise ValueError("x, W and b must be finite (no NaN or inf)")
     h = 1.0 / (1.0 + np.exp(-(x @ W + b)))
     return (np.square(h * (1.0 - h)) * np.square(W).sum(axis=0)).sum(axis=1)

@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _validation as _v  # NumPy only: importing this module stays TensorFlow-free
+
 __all__ = [
     "PAD", "START", "END", "UNK",
     "PAD_ID", "START_ID", "END_ID", "UNK_ID",
@@ -40,22 +42,13 @@ PAD_ID, START_ID, END_ID, UNK_ID = 0, 1, 2, 3
 _RESERVED = (PAD, START, END, UNK)
 
 
-def _check_text_list(texts, arg: str) -> list[str]:
-    if isinstance(texts, str) or not isinstance(texts, Iterable):
-        raise TypeError(f"{arg} must be a list of str, got {type(texts).__name__}")
-    texts = list(texts)
-    for t in texts:
+def _text_list(texts, arg: str) -> list[str]:
+    """``texts`` as a list after checking that it is a sequence (or generator) of str."""
+    texts = _v.check_sequence(texts, arg, of="str", iterable=True)
+    for i, t in enumerate(texts):
         if not isinstance(t, str):
-            raise TypeError(f"{arg} must hold only str, found {type(t).__name__}")
+            raise TypeError(f"{arg} must hold only str, got {type(t).__name__} at index {i}")
     return texts
-
-
-def _check_positive_int(value, arg: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{arg} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{arg} must be positive, got {value}")
-    return int(value)
 
 
 class EncodedTexts(NamedTuple):
@@ -103,8 +96,8 @@ class Vocabulary:
         -------
         Vocabulary
         """
-        texts = _check_text_list(texts, "texts")
-        min_count = _check_positive_int(min_count, "min_count")
+        texts = _text_list(texts, "texts")
+        min_count = _v.check_int(min_count, "min_count")
         counts = Counter("".join(texts))
         order = {c: i for i, c in enumerate(dict.fromkeys("".join(texts)))}
         chars = sorted((c for c, n in counts.items() if n >= min_count),
@@ -137,7 +130,7 @@ class Vocabulary:
             ``ids`` (list of int32 arrays of shape ``(len(text),)``),
             ``n_unknown`` and ``unknown``.
         """
-        texts = _check_text_list(texts, "texts")
+        texts = _text_list(texts, "texts")
         unknown: Counter = Counter()
         ids = []
         for text in texts:
@@ -196,13 +189,15 @@ def pad_sequences(
     mask : numpy.ndarray of float32, shape ``(N, length)``
         1 where ``ids`` holds a real symbol, 0 on padding.
     """
+    sequences = _v.check_sequence(sequences, "sequences", of="id sequences", iterable=True)
+    pad_id = _v.check_int(pad_id, "pad_id", minimum=0)
     seqs = [np.asarray(s, dtype=np.int32).ravel() for s in sequences]
     if not seqs:
         raise ValueError("sequences must not be empty")
     longest = max(len(s) for s in seqs)
     if length is None:
         length = longest
-    length = _check_positive_int(length, "length")
+    length = _v.check_int(length, "length")
     if length < longest:
         raise ValueError(f"length={length} is shorter than the longest sequence ({longest})")
     ids = np.full((len(seqs), length), pad_id, dtype=np.int32)
@@ -255,7 +250,7 @@ def make_seq2seq_batch(
     if not enc.ids:
         raise ValueError("texts must not be empty")
     longest = max(len(s) for s in enc.ids)
-    length = longest if length is None else _check_positive_int(length, "length")
+    length = longest if length is None else _v.check_int(length, "length")
     if length < longest:
         raise ValueError(f"length={length} is shorter than the longest text ({longest})")
     enc_in, _ = pad_sequences(enc.ids, length=length + 1)
@@ -472,18 +467,16 @@ def build_sequence_autoencoder(
     from keras import layers
 
     _keras_layers()
-    vocab_size = _check_positive_int(vocab_size, "vocab_size")
+    vocab_size = _v.check_int(vocab_size, "vocab_size")
     if vocab_size <= len(_RESERVED):
         raise ValueError(f"vocab_size must exceed the {len(_RESERVED)} reserved ids, got {vocab_size}")
-    code_dim = _check_positive_int(code_dim, "code_dim")
-    embed_dim = _check_positive_int(embed_dim, "embed_dim")
-    hidden_units = _check_positive_int(hidden_units, "hidden_units")
+    code_dim = _v.check_int(code_dim, "code_dim")
+    embed_dim = _v.check_int(embed_dim, "embed_dim")
+    hidden_units = _v.check_int(hidden_units, "hidden_units")
     if length is not None:
-        length = _check_positive_int(length, "length")
+        length = _v.check_int(length, "length")
     unroll = length is not None  # short fixed-length sequences: unrolled GRUs are faster
-    if isinstance(token_dropout, bool) or not isinstance(token_dropout, (float, int)) \
-            or not 0.0 <= token_dropout < 1.0:
-        raise ValueError(f"token_dropout must be in [0, 1), got {token_dropout!r}")
+    token_dropout = _v.check_number(token_dropout, "token_dropout", low=0.0, high=1.0, high_open=True)
 
     table = _CharTable(vocab_size, embed_dim, name="char_table")
     enc_ids = keras.Input((length,), dtype="int32", name="encoder_ids")
@@ -550,6 +543,7 @@ def teacher_forced_logits(parts: SequenceAutoencoderParts, batch: Seq2SeqBatch,
     numpy.ndarray of float32, shape ``(N, T, V)``
         Unnormalised scores; ``argmax(-1)`` gives each step's best character.
     """
+    batch_size = _v.check_int(batch_size, "batch_size")
     if codes is None:
         codes = parts.encoder.predict(batch.encoder_input, batch_size=batch_size, verbose=0)
     return parts.decoder.predict([codes, batch.decoder_input], batch_size=batch_size,
@@ -581,10 +575,11 @@ def greedy_decode(
         Ids of the produced characters, ``END`` and padding; turn a row into
         text with :meth:`Vocabulary.decode`.
     """
-    max_len = _check_positive_int(max_len, "max_len")
-    codes = np.asarray(codes, dtype=np.float32)
+    max_len = _v.check_int(max_len, "max_len")
     code_dim = parts.initial_state.inputs[0].shape[-1]
-    if codes.ndim != 2 or codes.shape[1] != code_dim:
+    codes = _v.as_array(codes, "codes", ndim=2, shape_text=f"(N, {code_dim})", nonempty=False,
+                        dtype=np.float32)
+    if codes.shape[1] != code_dim:
         raise ValueError(f"codes must have shape (N, {code_dim}), got {codes.shape}")
     n = codes.shape[0]
     state = np.asarray(parts.initial_state(codes, training=False))

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import _validation as _v
 from .reproducibility import quiet_tensorflow
 
 if "tensorflow" not in sys.modules:  # silence C++ logs before the first import
@@ -42,22 +43,6 @@ __all__ = [
 ]
 
 LOG_2PI = math.log(2.0 * math.pi)
-
-
-def _check_positive_int(value, arg: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{arg} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{arg} must be positive, got {value}")
-    return int(value)
-
-
-def _check_beta(beta) -> float:
-    if isinstance(beta, bool) or not isinstance(beta, (int, float, np.integer, np.floating)):
-        raise TypeError(f"beta must be a number, got {type(beta).__name__}")
-    if not (math.isfinite(float(beta)) and beta >= 0):
-        raise ValueError(f"beta must be a finite number >= 0, got {beta}")
-    return float(beta)
 
 
 # --------------------------------------------------------------------------
@@ -120,9 +105,9 @@ def binarize(x, *, seed: int | None = 0) -> np.ndarray:
     ValueError
         If ``x`` has values outside [0, 1] (or NaN).
     """
-    x = np.asarray(x, dtype=np.float32)
-    if x.size and not (np.all(x >= 0.0) and np.all(x <= 1.0)):
-        raise ValueError(f"x must hold values in [0, 1], got range [{np.nanmin(x)}, {np.nanmax(x)}]")
+    x = _v.as_array(x, "x", nonempty=False, dtype=np.float32)  # numeric, no NaN or inf
+    if x.size:
+        _v.check_in_range(x, "x", 0.0, 1.0)
     rng = np.random.default_rng(seed)
     return (rng.random(x.shape, dtype=np.float32) < x).astype(np.float32)
 
@@ -177,11 +162,9 @@ def build_dense_vae(
         ``(batch, latent_dim) -> (batch, input_dim)``: Bernoulli **logits**
         (apply a sigmoid for pixel probabilities).
     """
-    input_dim = _check_positive_int(input_dim, "input_dim")
-    latent_dim = _check_positive_int(latent_dim, "latent_dim")
-    if isinstance(hidden_units, (str, bytes)) or not isinstance(hidden_units, Sequence):
-        raise TypeError(f"hidden_units must be a sequence of ints, got {type(hidden_units).__name__}")
-    hidden = [_check_positive_int(u, f"hidden_units[{i}]") for i, u in enumerate(hidden_units)]
+    input_dim = _v.check_int(input_dim, "input_dim")
+    latent_dim = _v.check_int(latent_dim, "latent_dim")
+    hidden = _v.check_int_sequence(hidden_units, "hidden_units")
 
     x_in = keras.Input(shape=(input_dim,), name="x")
     h = x_in
@@ -249,7 +232,7 @@ class VAE(keras.Model):
             raise TypeError("encoder and decoder must be keras.Model instances (see build_dense_vae)")
         self.encoder = encoder
         self.decoder = decoder
-        self.beta = _check_beta(beta)
+        self.beta = _v.check_number(beta, "beta", low=0.0)
         self.dynamic_binarization = bool(dynamic_binarization)
         self.sampling = Sampling(seed=seed, name="sampling")
         self.binarize_seed = keras.random.SeedGenerator(None if seed is None else seed + 1)
@@ -393,16 +376,13 @@ def iwae_bound(model, x, k: int, *, batch_size: int = 100, seed: int = 0) -> np.
     """
     if not callable(getattr(model, "log_importance_weights", None)):
         raise TypeError(f"model must have a log_importance_weights(x, k, seed) method, got {type(model).__name__}")
-    k = _check_positive_int(k, "k")
-    batch_size = _check_positive_int(batch_size, "batch_size")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    x = np.asarray(x)
-    if x.ndim != 2 or x.shape[0] == 0:
-        raise ValueError(f"x must be a non-empty 2-D array (n, d), got shape {x.shape}")
+    k = _v.check_int(k, "k")
+    batch_size = _v.check_int(batch_size, "batch_size")
+    seed = _v.check_int(seed, "seed", minimum=None)
+    x = _v.as_array(x, "x", ndim=2)  # numeric, (n, d), not empty, no NaN or inf
     out = []
     for b, start in enumerate(range(0, x.shape[0], batch_size)):
-        logw = np.asarray(model.log_importance_weights(x[start:start + batch_size], k, int(seed) + b))
+        logw = np.asarray(model.log_importance_weights(x[start:start + batch_size], k, seed + b))
         out.append(log_mean_exp(logw, axis=1))
     return np.concatenate(out)
 
@@ -428,15 +408,13 @@ class LinearGaussianToy:
     """
 
     def __init__(self, W, b, noise_std: float, *, mean_shift: float = 0.0, std_scale: float = 1.0):
-        self.W = np.asarray(W, dtype=np.float64)
-        self.b = np.asarray(b, dtype=np.float64)
+        self.W = _v.as_array(W, "W", dtype=np.float64)
+        self.b = _v.as_array(b, "b", dtype=np.float64)
         if self.W.ndim != 2 or self.b.shape != (self.W.shape[0],):
             raise ValueError(f"W must be (d, m) and b (d,), got {self.W.shape} and {self.b.shape}")
-        if not noise_std > 0 or not std_scale > 0:
-            raise ValueError(f"noise_std and std_scale must be > 0, got {noise_std} and {std_scale}")
-        self.s2 = float(noise_std) ** 2
-        self.mean_shift = float(mean_shift)
-        self.std_scale = float(std_scale)
+        self.s2 = _v.check_number(noise_std, "noise_std", low=0.0, low_open=True) ** 2
+        self.mean_shift = _v.check_number(mean_shift, "mean_shift")
+        self.std_scale = _v.check_number(std_scale, "std_scale", low=0.0, low_open=True)
         d, m = self.W.shape
         # Exact posterior: precision P = I + Wᵀ W / s², mean = P⁻¹ Wᵀ (x - b) / s².
         self.post_cov = np.linalg.inv(np.eye(m) + self.W.T @ self.W / self.s2)

@@ -30,9 +30,9 @@ def test_quantiser_rejects_bad_steps_and_values():
         C.quantize(np.zeros(3), 0.0)
     with pytest.raises(TypeError, match="step"):
         C.quantize(np.zeros(3), "1")
-    with pytest.raises(ValueError, match="finite"):
+    with pytest.raises(ValueError, match="z contains NaN or infinite values"):
         C.quantize(np.array([np.nan]), 1.0)
-    with pytest.raises(TypeError, match="integers"):
+    with pytest.raises(TypeError, match="symbols must be an integer array, got dtype float64; .* quantize"):
         C.dequantize(np.zeros(3), 1.0)
 
 
@@ -46,6 +46,14 @@ def test_fitted_model_is_laplace_smoothed_counts():
     assert (default.low, default.high) == (-1, 2)
     with pytest.raises(ValueError, match="outside the alphabet"):
         C.fit_symbol_model(train, low=1, high=2)
+    with pytest.raises(TypeError, match="smoothing must be a number, got str"):
+        C.fit_symbol_model(train, smoothing="1")
+    with pytest.raises(TypeError, match="low must be an int, got float"):
+        C.fit_symbol_model(train, low=0.5, high=2)
+    with pytest.raises(ValueError, match="margin must be >= 0, got -1"):
+        C.fit_symbol_model(train, margin=-1)
+    with pytest.raises(ValueError, match=r"symbols is empty \(shape \(0, 2\)\)"):
+        C.fit_symbol_model(train[:0])
 
 
 def test_decode_of_encode_gives_back_the_symbols():
@@ -91,10 +99,12 @@ def test_symbols_outside_the_alphabet_are_rejected_before_anything_is_written():
     np.testing.assert_array_equal(C.decode(C.encode(clipped, model), model, 50), clipped)
     with pytest.raises(ValueError, match="columns"):
         C.encode(symbols[:, :2], model)
-    with pytest.raises(TypeError, match="integers"):
+    with pytest.raises(TypeError, match="symbols must be an integer array"):
         C.encode(symbols.astype(float), model)
     with pytest.raises(ValueError, match="32-bit words"):
         C.decode(b"abc", model, 1)
+    with pytest.raises(TypeError, match="n_rows must be an int, got float"):
+        C.decode(C.encode(clipped, model), model, 50.0)
 
 
 def _tiny_images(n=6):
@@ -134,6 +144,12 @@ def test_codec_arguments_are_checked():
         C.codec_roundtrip(x, "gif")
     with pytest.raises(ValueError, match="quality"):
         C.codec_roundtrip(x, "jpeg")
+    with pytest.raises(TypeError, match="quality must be an int, got float"):
+        C.codec_roundtrip(x, "jpeg", quality=50.0)
+    with pytest.raises(ValueError, match="quality must be between 0 and 100, got 101"):
+        C.codec_roundtrip(x, "webp", quality=101)
+    with pytest.raises(TypeError, match="columns must be an int"):
+        C.tiled_codec_roundtrip(x, "png", columns=1.5)
     with pytest.raises(ValueError, match="lossless"):
         C.codec_roundtrip(x, "png", quality=50)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):

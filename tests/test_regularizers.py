@@ -71,14 +71,17 @@ def test_kl_layer_rejects_bad_hyper_parameters(kwargs, error):
         regularizers.KLSparsity(**kwargs)
 
 
-@pytest.mark.parametrize("units, lam", [(0, 0.1), (-3, 0.1), (2.5, 0.1), (4, -0.1)])
-def test_contractive_layer_rejects_bad_arguments(units, lam):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("units, lam, error, match", [
+    (0, 0.1, ValueError, "units must be positive"), (-3, 0.1, ValueError, "units must be positive"),
+    (2.5, 0.1, TypeError, "units must be an int"), (4, -0.1, ValueError, "lam must be a finite number >= 0"),
+])
+def test_contractive_layer_rejects_bad_arguments(units, lam, error, match):
+    with pytest.raises(error, match=match):
         regularizers.ContractiveDense(units, lam=lam)
 
 
 def test_contractive_norms_rejects_mismatched_shapes_and_nan():
     with pytest.raises(ValueError, match="chain"):
         regularizers.contractive_norms(np.zeros((2, 3)), np.zeros((4, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match="finite"):
+    with pytest.raises(ValueError, match="x contains NaN or infinite values"):
         regularizers.contractive_norms(np.full((1, 2), np.nan), np.zeros((2, 2)), np.zeros(2))

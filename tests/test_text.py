@@ -150,7 +150,7 @@ def test_decode_stops_at_end_and_skips_padding_and_start():
 
 
 def test_vocabulary_validates_input():
-    with pytest.raises(TypeError, match="texts must be a list of str"):
+    with pytest.raises(TypeError, match="texts must be a sequence of str, got str"):
         text.Vocabulary.from_texts("床前明月光")
     with pytest.raises(TypeError, match="texts must hold only str"):
         text.Vocabulary.from_texts(["a", 3])
@@ -173,6 +173,8 @@ def test_pad_sequences_and_mask():
         text.pad_sequences([[1, 2, 3]], length=2)
     with pytest.raises(ValueError, match="must not be empty"):
         text.pad_sequences([])
+    with pytest.raises(TypeError, match="sequences must be a sequence of id sequences, got int"):
+        text.pad_sequences(5)
 
 
 def test_seq2seq_batch_layout():
@@ -301,5 +303,7 @@ def test_builder_validates_arguments():
         text.build_sequence_autoencoder(4)
     with pytest.raises(TypeError, match="code_dim must be an int"):
         text.build_sequence_autoencoder(10, code_dim=2.5)
-    with pytest.raises(ValueError, match="token_dropout"):
+    with pytest.raises(ValueError, match=r"token_dropout must be in \[0, 1\), got 1.0"):
         text.build_sequence_autoencoder(10, token_dropout=1.0)
+    with pytest.raises(TypeError, match="token_dropout must be a number, got str"):
+        text.build_sequence_autoencoder(10, token_dropout="0.1")

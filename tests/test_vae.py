@@ -116,7 +116,7 @@ def test_iwae_bound_validates_its_inputs(toy):
         vae.iwae_bound(model, x, 2.5)
     with pytest.raises(ValueError, match="batch_size"):
         vae.iwae_bound(model, x, 2, batch_size=0)
-    with pytest.raises(ValueError, match="x must be a non-empty 2-D"):
+    with pytest.raises(ValueError, match=r"x must be a 2-D array, got shape \(5,\)"):
         vae.iwae_bound(model, x[0], 2)
 
 
@@ -197,7 +197,7 @@ def test_binarize_draws_bernoulli_pixels_and_validates():
     assert set(np.unique(b)) <= {0.0, 1.0}
     assert b.mean() == pytest.approx(0.3, abs=0.01)
     np.testing.assert_array_equal(b, vae.binarize(x, seed=0))
-    with pytest.raises(ValueError, match=r"x must hold values in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\], got values in \[0.5, 1.5\]"):
         vae.binarize(np.array([0.5, 1.5]))
 
 
@@ -215,3 +215,7 @@ def test_builders_and_model_validate_arguments():
         vae.VAE(lambda x: x, decoder)
     with pytest.raises(ValueError, match="W must be"):
         vae.LinearGaussianToy(np.zeros((3, 2)), np.zeros(2), 1.0)
+    with pytest.raises(ValueError, match="noise_std must be positive, got 0"):
+        vae.LinearGaussianToy(np.zeros((3, 2)), np.zeros(3), 0.0)
+    with pytest.raises(ValueError, match="std_scale must be positive"):
+        vae.LinearGaussianToy(np.zeros((3, 2)), np.zeros(3), 1.0, std_scale=-1.0)
