@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from . import _validation as _v
 from .tables import MarkdownTable, markdown_table
 
 __all__ = ["CRITERIA", "select_threshold", "detector_metrics", "metrics_tables"]
@@ -26,20 +27,15 @@ __all__ = ["CRITERIA", "select_threshold", "detector_metrics", "metrics_tables"]
 CRITERIA = ("f1", "youden")
 
 
-def _check_scores_labels(scores, y_true, positive) -> tuple[np.ndarray, np.ndarray]:
-    scores = np.asarray(scores, dtype=np.float64)
+def _scores_and_positives(scores, y_true, positive) -> tuple[np.ndarray, np.ndarray]:
+    """Scores as float64 and the boolean mask ``y_true == positive``, after the checks."""
+    scores = _v.as_array(scores, "scores", ndim=1, dtype=np.float64)
     y_true = np.asarray(y_true)
-    if scores.ndim != 1 or scores.size == 0:
-        raise ValueError(f"scores must be a non-empty 1-D array, got shape {scores.shape}")
-    if not np.all(np.isfinite(scores)):
-        raise ValueError("scores holds NaN or infinite values")
-    if y_true.shape != scores.shape:
-        raise ValueError(f"y_true must have the shape of scores {scores.shape}, got {y_true.shape}")
+    _v.check_same_shape(y_true, scores, "y_true", "scores")
     labels = set(np.unique(y_true).tolist())
     if not labels <= {0, 1}:
         raise ValueError(f"y_true must hold only the labels 0 and 1, got {sorted(labels)}")
-    if positive not in (0, 1) or isinstance(positive, bool):
-        raise ValueError(f"positive must be the label 0 or 1, got {positive!r}")
+    positive = _v.check_choice(_v.check_int(positive, "positive", minimum=None), (0, 1), "positive")
     is_pos = y_true == positive
     if is_pos.all() or not is_pos.any():
         raise ValueError("y_true must contain both the positive and the negative class")
@@ -84,18 +80,19 @@ def select_threshold(scores, y_true, *, positive: int = 1, criterion: str = "f1"
 
     Raises
     ------
+    TypeError
+        If ``scores`` are not numeric or ``positive`` is not an int.
     ValueError
         On shapes that differ, non-finite scores, labels other than 0/1, a
-        single class, or an unknown criterion.
+        single class, ``positive`` other than 0 or 1, or an unknown criterion.
 
     Examples
     --------
     >>> select_threshold([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1])
     0.5
     """
-    if criterion not in CRITERIA:
-        raise ValueError(f"criterion must be one of {CRITERIA}, got {criterion!r}")
-    scores, is_pos = _check_scores_labels(scores, y_true, positive)
+    criterion = _v.check_choice(criterion, CRITERIA, "criterion")
+    scores, is_pos = _scores_and_positives(scores, y_true, positive)
     order = np.argsort(-scores, kind="stable")
     s, p = scores[order], is_pos[order]
     tp = np.cumsum(p)
@@ -150,15 +147,18 @@ def detector_metrics(y_true, scores, threshold: float, *, positive: int = 1) -> 
 
     Raises
     ------
+    TypeError
+        If ``scores`` are not numeric, ``threshold`` is not a number or
+        ``positive`` is not an int.
     ValueError
-        On shapes that differ, labels other than 0/1, a single class, or a
-        non-finite threshold.
+        On shapes that differ, non-finite scores, labels other than 0/1, a
+        single class, ``positive`` other than 0 or 1, or a non-finite
+        threshold.
     """
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    scores, is_pos = _check_scores_labels(scores, y_true, positive)
-    if not isinstance(threshold, (int, float, np.floating, np.integer)) or not np.isfinite(threshold):
-        raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    scores, is_pos = _scores_and_positives(scores, y_true, positive)
+    threshold = _v.check_number(threshold, "threshold")
     flagged = scores > threshold
     tp = int(np.sum(flagged & is_pos))
     fp = int(np.sum(flagged & ~is_pos))
@@ -201,17 +201,20 @@ def metrics_tables(results: Mapping[str, Mapping], *, digits: int = 3) -> tuple[
 
     Raises
     ------
+    TypeError
+        If ``digits`` is not an int.
     ValueError
-        If ``results`` is empty or a dict lacks a metric.
+        If ``results`` is empty, a dict lacks a metric, or ``digits < 0``.
     """
     if not results:
         raise ValueError("results must name at least one detector, got none")
+    digits = _v.check_int(digits, "digits", minimum=0)
     keys = ("precision", "recall", "f1", "accuracy", "roc_auc", "pr_auc", "tp", "fn", "fp", "tn")
     for name, m in results.items():
         missing = [k for k in keys if k not in m]
         if missing:
             raise ValueError(f"results[{name!r}] lacks {missing}; pass detector_metrics(...) dicts")
-    fmt = f".{int(digits)}f"
+    fmt = f".{digits}f"
     scores = markdown_table(
         ["方法", "精确率", "召回率", "F1", "准确率", "ROC-AUC", "PR-AUC"],
         [[name] + [m[k] for k in keys[:6]] for name, m in results.items()],

@@ -18,29 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _validation as _v
+
 __all__ = ["ProbeResult", "encode", "linear_probe", "precision_at_k"]
 
 
-def _check_positive_int(value, arg: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{arg} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{arg} must be positive, got {value}")
-    return int(value)
-
-
-def _check_features(x, arg: str) -> np.ndarray:
-    x = np.asarray(x)
-    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
-        raise ValueError(f"{arg} must be a non-empty 2-D array (examples, features), got shape {x.shape}")
-    if not np.issubdtype(x.dtype, np.number):
-        raise TypeError(f"{arg} must hold numbers, got dtype {x.dtype}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{arg} holds NaN or infinite values")
-    return x
-
-
 def _check_labels(y, n: int, arg: str, x_arg: str) -> np.ndarray:
+    """One label per row of ``x_arg``; labels may be of any dtype (ints, strings)."""
     y = np.asarray(y)
     if y.ndim != 1 or y.shape[0] != n:
         raise ValueError(f"{arg} must have shape ({n},), one label per row of {x_arg}, got {y.shape}")
@@ -71,16 +55,15 @@ def encode(encoder, x, *, batch_size: int = 1024) -> np.ndarray:
     Raises
     ------
     TypeError
-        If ``encoder`` is not callable or ``batch_size`` is not an int.
+        If ``encoder`` is not callable, ``x`` is not numeric or
+        ``batch_size`` is not an int.
     ValueError
-        If ``x`` is empty or has no feature axis, or ``batch_size < 1``.
+        If ``x`` is empty, has no feature axis or holds NaN or infinity, or
+        ``batch_size < 1``.
     """
-    if not callable(encoder):
-        raise TypeError(f"encoder must be a callable model, got {type(encoder).__name__}")
-    batch_size = _check_positive_int(batch_size, "batch_size")
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim < 2 or x.shape[0] == 0:
-        raise ValueError(f"x must have shape (N, ...) with N >= 1, got {x.shape}")
+    encoder = _v.check_callable(encoder, "encoder")
+    batch_size = _v.check_int(batch_size, "batch_size")
+    x = _v.as_array(x, "x", min_ndim=2, shape_text="(N, ...)", dtype=np.float32)
     parts = []
     for start in range(0, x.shape[0], batch_size):
         z = np.asarray(encoder(x[start:start + batch_size], training=False), dtype=np.float32)
@@ -174,8 +157,9 @@ def linear_probe(
     Raises
     ------
     TypeError, ValueError
-        On arrays of the wrong shape, non-finite features, or ``n_labels``,
-        ``n_draws``, ``C`` out of range.
+        On arrays of the wrong shape or kind, non-finite features, or
+        ``n_labels``, ``n_draws``, ``seed``, ``C``, ``max_iter`` of the wrong
+        type or out of range.
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
@@ -183,23 +167,23 @@ def linear_probe(
     from threadpoolctl import threadpool_limits
     import warnings
 
-    z_train = _check_features(z_train, "z_train")
-    z_test = _check_features(z_test, "z_test")
+    z_train = _v.as_array(z_train, "z_train", ndim=2, shape_text="(N, d)")
+    z_test = _v.as_array(z_test, "z_test", ndim=2, shape_text="(M, d)")
     if z_test.shape[1] != z_train.shape[1]:
         raise ValueError(f"z_test has {z_test.shape[1]} features, z_train has {z_train.shape[1]}")
     y_train = _check_labels(y_train, z_train.shape[0], "y_train", "z_train")
     y_test = _check_labels(y_test, z_test.shape[0], "y_test", "z_test")
-    n_labels = _check_positive_int(n_labels, "n_labels")
+    n_labels = _v.check_int(n_labels, "n_labels")
     n_classes = np.unique(y_train).size
     if not n_classes <= n_labels <= z_train.shape[0]:
         raise ValueError(
             f"n_labels must be between the number of classes ({n_classes}) and "
             f"len(z_train) ({z_train.shape[0]}), got {n_labels}"
         )
-    n_draws = _check_positive_int(n_draws, "n_draws")
-    if not isinstance(C, (int, float)) or isinstance(C, bool) or not C > 0:
-        raise ValueError(f"C must be a positive number, got {C!r}")
-    max_iter = _check_positive_int(max_iter, "max_iter")
+    n_draws = _v.check_int(n_draws, "n_draws")
+    seed = _v.check_int(seed, "seed", minimum=0)
+    C = _v.check_number(C, "C", low=0.0, low_open=True)
+    max_iter = _v.check_int(max_iter, "max_iter")
     if n_labels == z_train.shape[0]:
         n_draws = 1
 
@@ -211,7 +195,7 @@ def linear_probe(
         if standardize:
             scaler = StandardScaler().fit(a)
             a, b = scaler.transform(a), scaler.transform(b)
-        clf = LogisticRegression(C=float(C), max_iter=max_iter)
+        clf = LogisticRegression(C=C, max_iter=max_iter)
         # One thread: these fits are small, and on a busy or 2-core machine extra
         # BLAS/OpenMP threads mostly spin and wait (measured about 10x slower).
         with warnings.catch_warnings(), threadpool_limits(1):
@@ -272,16 +256,16 @@ def precision_at_k(
     >>> precision_at_k([[0.0]], [0], [[0.1], [0.2], [5.0]], [0, 1, 0], k=2)
     array([0.5])
     """
-    z_query = _check_features(z_query, "z_query").astype(np.float64)
-    z_base = _check_features(z_base, "z_base").astype(np.float64)
+    z_query = _v.as_array(z_query, "z_query", ndim=2, shape_text="(M, d)", dtype=np.float64)
+    z_base = _v.as_array(z_base, "z_base", ndim=2, shape_text="(N, d)", dtype=np.float64)
     if z_query.shape[1] != z_base.shape[1]:
         raise ValueError(f"z_query has {z_query.shape[1]} features, z_base has {z_base.shape[1]}")
     y_query = _check_labels(y_query, z_query.shape[0], "y_query", "z_query")
     y_base = _check_labels(y_base, z_base.shape[0], "y_base", "z_base")
-    k = _check_positive_int(k, "k")
+    k = _v.check_int(k, "k")
     if k > z_base.shape[0]:
         raise ValueError(f"k must be at most len(z_base) = {z_base.shape[0]}, got {k}")
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    batch_size = _v.check_int(batch_size, "batch_size")
 
     base_sq = np.einsum("ij,ij->i", z_base, z_base)
     out = np.empty(z_query.shape[0])

@@ -113,6 +113,14 @@ def test_bad_options_are_rejected():
         detection.select_threshold([0.1, 0.2], [0, 1], positive=2)
     with pytest.raises(ValueError, match="threshold"):
         detection.detector_metrics([0, 1], [0.1, 0.2], float("nan"))
+    with pytest.raises(TypeError, match="threshold must be a number, got str"):
+        detection.detector_metrics([0, 1], [0.1, 0.2], "0.15")
+    with pytest.raises(TypeError, match="positive must be an int, got float"):
+        detection.select_threshold([0.1, 0.2], [0, 1], positive=1.0)
+    with pytest.raises(TypeError, match="scores must be a numeric"):
+        detection.select_threshold(["a", "b"], [0, 1])
+    with pytest.raises(ValueError, match="digits must be >= 0"):
+        detection.metrics_tables({"x": {}}, digits=-1)
 
 
 def test_metrics_tables_have_one_row_per_method():

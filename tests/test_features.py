@@ -39,7 +39,8 @@ def test_encoding_in_batches_equals_one_shot_with_a_keras_encoder():
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"encoder": "not a model"}, TypeError, "encoder"),
     ({"x": np.zeros(5)}, ValueError, "x must have shape"),
-    ({"x": np.zeros((0, 3))}, ValueError, "x must have shape"),
+    ({"x": np.zeros((0, 3))}, ValueError, "x is empty"),
+    ({"x": np.array([["a", "b", "c"]])}, TypeError, "x must be a numeric"),
     ({"batch_size": 0}, ValueError, "batch_size"),
     ({"batch_size": 2.0}, TypeError, "batch_size"),
 ])
@@ -125,3 +126,9 @@ def test_linear_probe_rejects_bad_arguments():
         features.linear_probe(zt, yt[:5], zs, ys, 10)
     with pytest.raises(ValueError, match="C must be"):
         features.linear_probe(zt, yt, zs, ys, 10, C=0.0)
+    with pytest.raises(TypeError, match="C must be a number, got str"):
+        features.linear_probe(zt, yt, zs, ys, 10, C="1")
+    with pytest.raises(TypeError, match="n_labels must be an int, got float"):
+        features.linear_probe(zt, yt, zs, ys, 10.0)
+    with pytest.raises(ValueError, match="z_train must have shape"):
+        features.linear_probe(zt[:, 0], yt, zs, ys, 10)
