@@ -91,7 +91,9 @@ def markdown_table(
 
     Examples
     --------
-    >>> print(markdown_table(["k", "SSE"], [[2, 26.513], [32, 7.0]], formats=[None, ".2f"]))
+    >>> table = markdown_table(["k", "SSE"], [[2, 26.513], [32, 7.0]],
+    ...                        formats=[None, ".2f"])
+    >>> print(table)
     | k | SSE |
     | :-- | --: |
     | 2 | 26.51 |

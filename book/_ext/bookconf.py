@@ -71,7 +71,7 @@ def _repository_buttons(app, config) -> None:
     options["search_bar_text"] = "搜索本书……"
     options["navbar_persistent"] = []
     config.html_theme_options = options
-    context = dict(config.html_context or {})
+    context = dict(getattr(config, "html_context", None) or {})
     context.setdefault("default_mode", "light")
     config.html_context = context
 
@@ -100,12 +100,18 @@ def book_search_terms(glossary: list[str], titles: list[str]) -> list[str]:
     """
     import jieba
 
-    phrases = [t.strip() for t in glossary if t.strip()]
-    for title in titles:
-        phrases += [p for p in _PHRASE_BREAK.split(title) if len(p) >= 2]
+    terms = [t.strip() for t in glossary if t.strip()]
+    title_phrases = [p for title in titles for p in _PHRASE_BREAK.split(title) if len(p) >= 2]
+    phrases = terms + title_phrases
+    known = set(phrases)
+    # A title phrase that holds a shorter term or phrase ("查看训练过程" holds 训练过程,
+    # "自动编码器构建函数" holds 自动编码器) is left to jieba, which then keeps the
+    # shorter word whole; as one dictionary word it would hide it from search.
+    whole = set(terms) | {p for p in title_phrases if not any(q != p and q in p for q in known)}
     words: list[str] = []
     for phrase in phrases:
-        words.append(phrase)
+        if phrase in whole:
+            words.append(phrase)
         run: list[str] = []
         for piece in [*jieba.lcut(phrase, HMM=False), ""]:
             if len(piece) == 1 and _HAN.match(piece):
