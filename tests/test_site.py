@@ -116,7 +116,7 @@ def test_page_loads_everything_locally(browser, base_url, path):
         page = v.page
         assert page.locator("h1").count() >= 1, "page has no title"
         if page.locator(".math").count():
-            page.wait_for_selector("mjx-container", timeout=20_000)
+            page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
             assert page.locator("mjx-container").count() >= page.locator(".math").count()
             assert page.locator("mjx-merror, .MathJax_Error").count() == 0, "MathJax reported a TeX error"
         if page.locator("pre.mermaid, div.mermaid").count():
@@ -136,7 +136,7 @@ def test_page_loads_everything_locally(browser, base_url, path):
 def test_math_is_typeset_on_the_concepts_page(browser, base_url):
     v = Visit(browser, base_url, "book/ch02_core_concepts/index.html")
     try:
-        v.page.wait_for_selector("mjx-container", timeout=20_000)
+        v.page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
         assert v.page.locator("mjx-container").count() >= 10
     finally:
         v.close()
