@@ -132,6 +132,7 @@ def _write_search_dictionary(app, env) -> None:
     path = Path(app.doctreedir) / "search_userdict.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(w + "\n" for w in book_search_terms(glossary, titles)), encoding="utf-8")
+    BookChinese.contained_terms = sorted({t.strip() for t in glossary if len(t.strip()) >= 2}, key=len)
     options = dict(app.config.html_search_options or {})
     options["dict"] = str(path)
     app.config.html_search_options = options
@@ -181,6 +182,14 @@ class BookChinese(SearchChinese):
     """Sphinx's Chinese search, with a query splitter that matches the index."""
 
     js_splitter_code = _JS_SPLITTER
+    #: Glossary terms, set at build time; a longer indexed word that holds one
+    #: (变分自动编码器 holds 自动编码器) is indexed under that term too.
+    contained_terms: list[str] = []
+
+    def split(self, input: str) -> list[str]:
+        words = super().split(input)
+        extra = [t for w in words if len(w) > 2 for t in self.contained_terms if t != w and t in w]
+        return words + extra
 
 
 class AuthorYearLabels(BaseLabelStyle):
