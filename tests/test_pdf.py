@@ -25,7 +25,8 @@ pytestmark = pytest.mark.pdf
 def _title(entry: str) -> str:
     md, nb = ROOT / (entry + ".md"), ROOT / (entry + ".ipynb")
     text = md.read_text(encoding="utf-8") if md.is_file() else nbformat.read(nb, as_version=4).cells[0].source
-    return re.search(r"^# (.+)$", text, flags=re.M).group(1).strip()
+    title = re.search(r"^# (.+)$", text, flags=re.M).group(1).strip()
+    return title.replace("`", "")  # inline code marks do not print
 
 
 def _squash(text: str) -> str:

@@ -235,7 +235,22 @@ pybtex.plugin.register_plugin("pybtex.style.labels", "authoryear", AuthorYearLab
 pybtex.plugin.register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
 
 
+def _singlehtml_handlers(app) -> None:
+    """Give the singlehtml builder (make pdf) every HTML node handler.
+
+    Sphinx uses the handlers registered for the builder's own name when there are
+    any, and the format's ("html") only otherwise. sphinx-exercise registers a few
+    for "singlehtml", which hides the HTML handlers of every other extension
+    (Mermaid's diagrams) from that builder.
+    """
+    handlers = app.registry.translation_handlers
+    if "singlehtml" in handlers:
+        for node, visitors in handlers.get("html", {}).items():
+            handlers["singlehtml"].setdefault(node, visitors)
+
+
 def setup(app):
+    app.connect("builder-inited", _singlehtml_handlers)
     app.connect("config-inited", _repository_buttons, priority=900)
     app.connect("env-updated", _write_search_dictionary)
     app.add_search_language(BookChinese)
