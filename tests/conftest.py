@@ -4,34 +4,28 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from autoencoder_lib import data
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _load_apiref():
+    """The book's Sphinx extension that walks _toc.yml (one walker for the build and the tests)."""
+    spec = importlib.util.spec_from_file_location("apiref", ROOT / "book" / "_ext" / "apiref.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def toc_files() -> list[str]:
     """Every page _toc.yml lists (root first), as paths without suffix, in reading order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            for part in entry.get("parts", []) or []:
-                walk(part.get("chapters"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []) or []:
-        walk(part.get("chapters"))
-    return files
+    return _load_apiref().toc_docnames(ROOT)
 
 
 def sha256_of(path: Path) -> str:

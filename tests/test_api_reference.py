@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import pkgutil
-import sys
 from pathlib import Path
 
 import autoencoder_lib
 
-from .conftest import toc_files
+from .conftest import _load_apiref, toc_files
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-spec = importlib.util.spec_from_file_location("apiref", ROOT / "book" / "_ext" / "apiref.py")
-apiref = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(apiref)
+apiref = _load_apiref()
 
 
 def _public_modules() -> list[str]:

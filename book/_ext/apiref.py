@@ -29,7 +29,8 @@ _IMPORT_FROM_MODULE = re.compile(r"^from autoencoder_lib\.(\w+) import ([\w ,()]
 _IMPORT_MODULE_AS = re.compile(r"^import autoencoder_lib\.(\w+) as (\w+)$", re.M)
 
 
-def _toc_docnames(srcdir: Path) -> list[str]:
+def toc_docnames(srcdir: Path) -> list[str]:
+    """Every page _toc.yml lists (root first), as docnames, in reading order."""
     toc = yaml.safe_load((srcdir / "_toc.yml").read_text(encoding="utf-8"))
     names = [toc["root"]]
 
@@ -50,7 +51,7 @@ def _toc_docnames(srcdir: Path) -> list[str]:
 def section_map(srcdir: Path) -> dict[str, str]:
     """Map "5" -> chapter index docname and "5.3" -> section docname, from _toc.yml."""
     mapping: dict[str, str] = {}
-    for docname in _toc_docnames(srcdir):
+    for docname in toc_docnames(srcdir):
         folder, _, base = docname.rpartition("/")
         chapter = re.search(r"/ch(\d+)_", "/" + folder + "/")
         if chapter and base == "index":
@@ -59,7 +60,7 @@ def section_map(srcdir: Path) -> dict[str, str]:
         if section:
             mapping.setdefault(f"{int(section.group(1))}.{int(section.group(2))}", docname)
     # Sections that are headings inside a page ("## 2.5 ..." in chapter 2's notebook).
-    for docname in _toc_docnames(srcdir):
+    for docname in toc_docnames(srcdir):
         for suffix in (".md", ".ipynb"):
             path = srcdir / (docname + suffix)
             if path.is_file():
