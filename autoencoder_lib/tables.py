@@ -66,7 +66,7 @@ def markdown_table(
     rows : sequence of sequences
         One sequence of values per row, each as long as ``header``.
     formats : sequence of (str or None), optional
-        One format spec per column for :func:`format`, e.g. ``".2f"`` or ``",d"``;
+        One format spec per column for Python's built-in ``format()``, e.g. ``".2f"`` or ``",d"``;
         ``None`` means ``str(value)``. Default: ``str`` for every column.
     align : str, optional
         One letter per column, ``"l"``, ``"c"`` or ``"r"``. Default: the first

@@ -145,7 +145,12 @@ def test_math_is_typeset_on_the_concepts_page(browser, base_url):
 def test_architecture_diagram_is_rendered(browser, base_url):
     v = Visit(browser, base_url, "book/ch02_core_concepts/index.html")
     try:
-        svg = v.page.wait_for_selector(".mermaid svg", timeout=20_000)
+        v.page.wait_for_selector(".mermaid svg", timeout=20_000)
+        v.page.wait_for_load_state("networkidle")
+        # Mermaid may replace its first SVG while it finishes laying out: query afresh
+        # instead of holding the first element handle, which can end up detached.
+        svg = v.page.locator(".mermaid svg").first
+        svg.wait_for(state="visible", timeout=20_000)
         text = svg.text_content()
         for label in ("编码器", "解码器", "损失"):
             assert label in text
