@@ -39,7 +39,31 @@ CH2_5: list[Row] = []
 CH6_10: list[Row] = []
 
 # Chapter 8's new sections (8.4 onwards).
-CH8: list[Row] = []
+_NB86 = "book/ch08_summary/8_6_privacy.ipynb"
+_CHANCE86 = ("高于", "低于", "与瞎猜分不出高下")  # AUC or TPR against chance
+CH8: list[Row] = [
+    # 8.6: attack AUC of the overfit AE minus chance.
+    Row(_NB86, "ch8_priv_auc_gap", "ch8_priv_auc_gap_lo", "ch8_priv_auc_gap_hi",
+        "ch8_priv_auc_word", _CHANCE86, "test items"),
+    # 8.6: TPR at 1 % FPR minus chance (0.01).
+    Row(_NB86, "ch8_priv_tpr_gap", "ch8_priv_tpr_gap_lo", "ch8_priv_tpr_gap_hi",
+        "ch8_priv_tpr_word", _CHANCE86, "test items"),
+    # 8.6: early-stopped model: AUC minus chance.
+    Row(_NB86, "ch8_priv_es_gap", "ch8_priv_es_gap_lo", "ch8_priv_es_gap_hi",
+        "ch8_priv_es_word", ("仍然高于", "低于", "与瞎猜分不出高下"), "test items"),
+    # 8.6: clipping without noise: AUC minus chance.
+    Row(_NB86, "ch8_priv_clip0_gap", "ch8_priv_clip0_gap_lo", "ch8_priv_clip0_gap_hi",
+        "ch8_priv_clip0_word", _CHANCE86, "test items"),
+    # 8.6: DP-SGD at the first sigma that reaches chance: AUC minus chance.
+    Row(_NB86, "ch8_priv_star_gap", "ch8_priv_star_gap_lo", "ch8_priv_star_gap_hi",
+        "ch8_priv_star_word", _CHANCE86, "test items"),
+    # 8.6: test MSE of that DP model minus clipping-only.
+    Row(_NB86, "ch8_priv_cost", "ch8_priv_cost_lo", "ch8_priv_cost_hi",
+        "ch8_priv_cost_word", ("高于", "低于", "与之分不出高下"), "test items"),
+    # 8.6: overfit AE over seeds: AUC minus chance.
+    Row(_NB86, "ch8_priv_long_main_gap", "ch8_priv_long_main_gap_lo", "ch8_priv_long_main_gap_hi",
+        "ch8_priv_long_main_word", _CHANCE86, "seeds"),
+]
 
 INVENTORY = CH2_5 + CH6_10 + CH8
 

@@ -10,7 +10,7 @@ from sklearn.metrics import roc_auc_score, roc_curve
 
 from autoencoder_lib.reproducibility import quiet_tensorflow
 
-if "tensorflow" not in sys.modules:  # silence start-up logs unless another module already imported it
+if "tensorflow" not in sys.modules:  # quiet start-up logs unless TensorFlow is already imported
     quiet_tensorflow()
 
 import keras  # noqa: E402
