@@ -34,19 +34,19 @@ import tensorflow as tf
 from . import _validation as _v
 
 __all__ = [
-    "membership_scores",
-    "roc_auc",
-    "tpr_at_fpr",
-    "dense_layers",
-    "per_example_losses",
-    "per_example_gradients",
-    "clip_gradients",
-    "dp_sgd_gradient",
-    "poisson_batches",
+    "METHODS",
     "DPSGDRun",
+    "clip_gradients",
+    "dense_layers",
+    "dp_sgd_gradient",
     "dp_sgd_train",
     "epsilon",
-    "METHODS",
+    "membership_scores",
+    "per_example_gradients",
+    "per_example_losses",
+    "poisson_batches",
+    "roc_auc",
+    "tpr_at_fpr",
 ]
 
 #: Ways :func:`per_example_gradients` can compute per-example gradients.
@@ -177,9 +177,12 @@ def dense_layers(model) -> list:
 
     Raises
     ------
+    TypeError
+        If ``model`` is not a Keras model, or holds a layer that is neither
+        Dense nor an input layer (the analytic per-example gradients need a
+        plain chain of Dense layers).
     ValueError
-        If the model holds a layer that is neither Dense nor an input layer
-        (the analytic per-example gradients need a plain chain of Dense layers).
+        If it holds no Dense layer.
     """
     import keras
 
@@ -192,7 +195,7 @@ def dense_layers(model) -> list:
             for sub in layer.layers:
                 walk(sub)
         elif not isinstance(layer, keras.layers.InputLayer):
-            raise ValueError(f"model must be a chain of Dense layers, got a "
+            raise TypeError(f"model must be a chain of Dense layers, got a "
                              f"{type(layer).__name__} layer {layer.name!r}")
 
     if not isinstance(model, keras.Model):
@@ -276,7 +279,7 @@ def per_example_gradients(model, x, *, method: str = "analytic") -> list:
     Raises
     ------
     ValueError, TypeError
-        Naming ``x`` or ``method``; ``ValueError`` from :func:`dense_layers`
+        Naming ``x`` or ``method``; ``TypeError`` from :func:`dense_layers`
         for ``"analytic"`` on a model that is not a Dense chain.
     """
     method = _v.check_choice(method, METHODS, "method")
