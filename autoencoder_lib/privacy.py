@@ -25,6 +25,7 @@ This module imports TensorFlow; ``import autoencoder_lib`` does not import it.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -583,7 +584,10 @@ def epsilon(noise_multiplier: float, sampling_rate: float, steps: int, delta: fl
     accountant (Mironov 2017) by default, or the privacy-loss-distribution
     accountant, which is tighter and slower. The event assumes each batch is a
     Poisson sample (:func:`poisson_batches`); shuffled fixed-size batches
-    are a different event. Explained in 第8章 8.6节.
+    are a different event. For some small Rényi orders the RDP accountant's
+    series does not converge; the package then leaves those orders out, which
+    can only make epsilon larger, and its warnings about it are silenced here.
+    Explained in 第8章 8.6节.
 
     Parameters
     ----------
@@ -615,4 +619,10 @@ def epsilon(noise_multiplier: float, sampling_rate: float, steps: int, delta: fl
         acc = dp_accounting.rdp.RdpAccountant()
     else:
         acc = dp_accounting.pld.PLDAccountant()
-    return float(acc.compose(event).get_epsilon(delta))
+    absl = logging.getLogger("absl")  # the package warns through absl's logger
+    level = absl.level
+    absl.setLevel(logging.ERROR)
+    try:
+        return float(acc.compose(event).get_epsilon(delta))
+    finally:
+        absl.setLevel(level)
