@@ -101,7 +101,7 @@ def roc_auc(is_member, score) -> float:
     """Area under the attack's ROC curve (0.5: chance; 1: every member found first).
 
     Ties count one half (Mann–Whitney U with mid-ranks), as
-    :func:`sklearn.metrics.roc_auc_score`. Explained in 第8章 8.6节.
+    ``sklearn.metrics.roc_auc_score``. Explained in 第8章 8.6节.
 
     Parameters
     ----------
