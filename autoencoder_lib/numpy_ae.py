@@ -53,7 +53,8 @@ LOSSES = ("mse", "bce")
 
 
 # --------------------------------------------------------------------------
-# Input checks (every message names the argument and what it received)
+# Input checks, made once by each public function; the private versions
+# (``_forward``, ``_mse``, ...) that the library calls inside check nothing.
 # --------------------------------------------------------------------------
 
 def _as_float_array(value, arg: str, ndim: int | None = None) -> np.ndarray:
@@ -76,10 +77,6 @@ def _check_pair(x, other, arg: str) -> tuple[np.ndarray, np.ndarray]:
     if x.size == 0:
         raise ValueError("x must not be empty")
     return x, other
-
-
-_check_choice = _v.check_choice
-_check_positive_int = _v.check_int
 
 
 def _check_positive_float(value, arg: str) -> float:
@@ -120,7 +117,10 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     ValueError
         If ``a`` contains NaN.
     """
-    a = _without_nan(a, "a")
+    return _sigmoid(_without_nan(a, "a"))
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(a))                      # in (0, 1]: never overflows
     return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -147,7 +147,7 @@ def activate(a: np.ndarray, activation: str) -> np.ndarray:
     TypeError
         If ``a`` is not numeric.
     """
-    _check_choice(activation, ACTIVATIONS, "activation")
+    _v.check_choice(activation, ACTIVATIONS, "activation")
     return _activate(_without_nan(a, "a"), activation)
 
 
@@ -155,7 +155,7 @@ def _activate(a: np.ndarray, activation: str) -> np.ndarray:
     if activation == "relu":
         return np.maximum(a, 0.0)
     if activation == "sigmoid":
-        return sigmoid(a)
+        return _sigmoid(a)
     return a
 
 
@@ -183,9 +183,13 @@ def activation_derivative(a: np.ndarray, h: np.ndarray, activation: str) -> np.n
     TypeError
         If ``a`` or ``h`` is not numeric.
     """
-    _check_choice(activation, ACTIVATIONS, "activation")
+    _v.check_choice(activation, ACTIVATIONS, "activation")
     a, h = _without_nan(a, "a"), _without_nan(h, "h")
     _v.check_same_shape(a, h, "a", "h")
+    return _activation_derivative(a, h, activation)
+
+
+def _activation_derivative(a: np.ndarray, h: np.ndarray, activation: str) -> np.ndarray:
     if activation == "relu":
         return (a > 0).astype(np.float64)
     if activation == "sigmoid":
@@ -238,7 +242,7 @@ class Dense:
         if b.shape != (W.shape[1],):
             raise ValueError(f"b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
         self.W, self.b = W, b
-        self.activation = _check_choice(activation, ACTIVATIONS, "activation")
+        self.activation = _v.check_choice(activation, ACTIVATIONS, "activation")
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
         self._x = self._a = self._h = None          # cache of the last forward pass
 
@@ -273,7 +277,9 @@ class Dense:
             If ``x @ W + b`` overflows to infinity or NaN (weights blown up by
             a too large learning rate).
         """
-        x = _check_batch(x, self.n_in, "x")
+        return self._forward(_check_batch(x, self.n_in, "x"))
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):
             a = x @ self.W + self.b                 # (N, n_in) @ (n_in, n_out) + (n_out,) -> (N, n_out)
         if not np.all(np.isfinite(a)):
@@ -310,8 +316,11 @@ class Dense:
         dh = _as_float_array(dh, "dh")
         if dh.shape != self._h.shape:
             raise ValueError(f"dh must have shape {self._h.shape}, got {dh.shape}")
-        da = dh * activation_derivative(self._a, self._h, self.activation)   # (N, n_out), element-wise
-        return self.backward_from_preactivation(da)
+        return self._backward(dh)
+
+    def _backward(self, dh: np.ndarray) -> np.ndarray:
+        da = dh * _activation_derivative(self._a, self._h, self.activation)  # (N, n_out)
+        return self._backward_from_preactivation(da)
 
     def backward_from_preactivation(self, da: np.ndarray) -> np.ndarray:
         """Given ``dL/da`` (the gradient at the pre-activation), set ``dW``, ``db``; return ``dL/dx``.
@@ -332,6 +341,9 @@ class Dense:
         da = _as_float_array(da, "da")
         if da.shape != self._a.shape:
             raise ValueError(f"da must have shape {self._a.shape}, got {da.shape}")
+        return self._backward_from_preactivation(da)
+
+    def _backward_from_preactivation(self, da: np.ndarray) -> np.ndarray:
         self.dW = self._x.T @ da                    # (n_in, N) @ (N, n_out) -> (n_in, n_out)
         self.db = da.sum(axis=0)                    # (n_out,): b was added to every row
         return da @ self.W.T                        # (N, n_out) @ (n_out, n_in) -> (N, n_in)
@@ -363,7 +375,10 @@ def mse(x: np.ndarray, x_hat: np.ndarray) -> float:
     TypeError
         If either is not numeric.
     """
-    x, x_hat = _check_pair(x, x_hat, "x_hat")
+    return _mse(*_check_pair(x, x_hat, "x_hat"))
+
+
+def _mse(x: np.ndarray, x_hat: np.ndarray) -> float:
     return float(np.mean((x_hat - x) ** 2))
 
 
@@ -381,15 +396,15 @@ def mse_grad(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
     ValueError, TypeError
         As :func:`mse`.
     """
-    x, x_hat = _check_pair(x, x_hat, "x_hat")
+    return _mse_grad(*_check_pair(x, x_hat, "x_hat"))
+
+
+def _mse_grad(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
     return 2.0 * (x_hat - x) / x.size
 
 
-def _check_targets_01(x: np.ndarray) -> None:
-    if np.any(x < 0.0) or np.any(x > 1.0):
-        raise ValueError(
-            f"x must lie in [0, 1] for binary cross-entropy, got values in [{x.min():g}, {x.max():g}]"
-        )
+def _check_targets_01(x: np.ndarray, arg: str = "x") -> None:
+    _v.check_in_range(x, arg, 0.0, 1.0, purpose=" for binary cross-entropy")
 
 
 def bce_with_logits(x: np.ndarray, logits: np.ndarray) -> float:
@@ -422,6 +437,10 @@ def bce_with_logits(x: np.ndarray, logits: np.ndarray) -> float:
     """
     x, a = _check_pair(x, logits, "logits")
     _check_targets_01(x)
+    return _bce(x, a)
+
+
+def _bce(x: np.ndarray, a: np.ndarray) -> float:
     return float(np.mean(np.maximum(a, 0.0) - a * x + np.log1p(np.exp(-np.abs(a)))))
 
 
@@ -441,7 +460,11 @@ def bce_with_logits_grad(x: np.ndarray, logits: np.ndarray) -> np.ndarray:
     """
     x, a = _check_pair(x, logits, "logits")
     _check_targets_01(x)
-    return (sigmoid(a) - x) / x.size
+    return _bce_grad(x, a)
+
+
+def _bce_grad(x: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return (_sigmoid(a) - x) / x.size
 
 
 # --------------------------------------------------------------------------
@@ -460,8 +483,8 @@ def glorot_variance(n_in: int, n_out: int) -> float:
     ValueError
         If either is below 1.
     """
-    n_in = _check_positive_int(n_in, "n_in")
-    n_out = _check_positive_int(n_out, "n_out")
+    n_in = _v.check_int(n_in, "n_in")
+    n_out = _v.check_int(n_out, "n_out")
     return 2.0 / (n_in + n_out)
 
 
@@ -477,7 +500,7 @@ def he_variance(n_in: int) -> float:
     ValueError
         If it is below 1.
     """
-    return 2.0 / _check_positive_int(n_in, "n_in")
+    return 2.0 / _v.check_int(n_in, "n_in")
 
 
 def draw_weights(
@@ -515,10 +538,10 @@ def draw_weights(
         If a size is below 1, ``variance`` is not a positive finite number,
         or ``distribution`` is unknown.
     """
-    n_in = _check_positive_int(n_in, "n_in")
-    n_out = _check_positive_int(n_out, "n_out")
+    n_in = _v.check_int(n_in, "n_in")
+    n_out = _v.check_int(n_out, "n_out")
     variance = _check_positive_float(variance, "variance")
-    _check_choice(distribution, ("normal", "uniform"), "distribution")
+    _v.check_choice(distribution, ("normal", "uniform"), "distribution")
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     if distribution == "normal":
@@ -584,6 +607,9 @@ class SGD:
             If a gradient holds NaN or infinity (nothing is updated).
         """
         _check_params_grads(params, grads)
+        self._update(params, grads)
+
+    def _update(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         for p, g in zip(params, grads):
             p -= self.learning_rate * g
 
@@ -632,11 +658,16 @@ class Adam:
             changes between steps.
         """
         _check_params_grads(params, grads)
+        if self.t > 0 and len(params) != len(self.m):
+            raise ValueError(
+                f"params has {len(params)} arrays, but this Adam was started with {len(self.m)}"
+            )
+        self._update(params, grads)
+
+    def _update(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         if self.t == 0:
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
-        elif len(params) != len(self.m):
-            raise ValueError(f"params has {len(params)} arrays, but this Adam was started with {len(self.m)}")
         self.t += 1
         for p, g, m, v in zip(params, grads, self.m, self.v):
             m *= self.beta1
@@ -711,21 +742,21 @@ class Autoencoder:
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         """Map inputs ``(N, n)`` to codes ``(N, k)``; ``x`` is checked as in :meth:`Dense.forward`."""
-        h = _check_batch(x, self.input_dim, "x")
-        for layer in self.encoder:
-            h = layer.forward(h)
-        return h
+        return self._run(self.encoder, _check_batch(x, self.input_dim, "x"))
 
     def decode(self, z: np.ndarray) -> np.ndarray:
         """Map codes ``(N, k)`` to reconstructions ``(N, n)``; ``z`` is checked as in :meth:`Dense.forward`."""
-        h = _check_batch(z, self.code_dim, "z")
-        for layer in self.decoder:
-            h = layer.forward(h)
-        return h
+        return self._run(self.decoder, _check_batch(z, self.code_dim, "z"))
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Reconstruct ``x``: ``decode(encode(x))``, shape (N, n)."""
-        return self.decode(self.encode(x))
+        return self._run(self.layers, _check_batch(x, self.input_dim, "x"))
+
+    @staticmethod
+    def _run(layers: list[Dense], h: np.ndarray) -> np.ndarray:
+        for layer in layers:
+            h = layer._forward(h)
+        return h
 
     def parameters(self) -> list[np.ndarray]:
         """``[W1, b1, W2, b2, ...]``: the layers' own arrays (updating them updates the model)."""
@@ -736,7 +767,7 @@ class Autoencoder:
         return [f"{p}{i}" for i in range(1, len(self.layers) + 1) for p in ("W", "b")]
 
     def _check_loss(self, loss: str) -> None:
-        _check_choice(loss, LOSSES, "loss")
+        _v.check_choice(loss, LOSSES, "loss")
         if loss == "bce" and self.layers[-1].activation != "sigmoid":
             raise ValueError(
                 "loss='bce' needs a sigmoid output layer, got output activation "
@@ -766,12 +797,21 @@ class Autoencoder:
         FloatingPointError
             If the weights have blown up (see :meth:`Dense.forward`).
         """
+        return self._loss(self._check_data(x, loss), loss)
+
+    def _check_data(self, x, loss: str, arg: str = "x") -> np.ndarray:
+        """``x`` checked for this model and ``loss`` (which is checked first)."""
         self._check_loss(loss)
-        x = _check_batch(x, self.input_dim, "x")
-        x_hat = self.forward(x)
+        x = _check_batch(x, self.input_dim, arg)
+        if loss == "bce":
+            _check_targets_01(x, arg)
+        return x
+
+    def _loss(self, x: np.ndarray, loss: str) -> float:
+        x_hat = self._run(self.layers, x)
         if loss == "mse":
-            return mse(x, x_hat)
-        return bce_with_logits(x, self.layers[-1].preactivation)
+            return _mse(x, x_hat)
+        return _bce(x, self.layers[-1].preactivation)
 
     def loss_and_gradients(self, x: np.ndarray, loss: str = "mse") -> tuple[float, list[np.ndarray]]:
         """Forward pass, loss, then backpropagation through every layer in reverse order.
@@ -796,21 +836,22 @@ class Autoencoder:
         ValueError, FloatingPointError
             As :meth:`loss`.
         """
-        self._check_loss(loss)
-        x = _check_batch(x, self.input_dim, "x")
-        x_hat = self.forward(x)                              # (N, n)
+        return self._loss_and_gradients(self._check_data(x, loss), loss)
+
+    def _loss_and_gradients(self, x: np.ndarray, loss: str) -> tuple[float, list[np.ndarray]]:
         layers = self.layers
+        x_hat = self._run(layers, x)                         # (N, n)
         if loss == "mse":
-            value = mse(x, x_hat)
-            g = mse_grad(x, x_hat)                           # dL/dx_hat, (N, n)
-            g = layers[-1].backward(g)
+            value = _mse(x, x_hat)
+            g = _mse_grad(x, x_hat)                          # dL/dx_hat, (N, n)
+            g = layers[-1]._backward(g)
         else:
             logits = layers[-1].preactivation                # (N, n)
-            value = bce_with_logits(x, logits)
-            g = bce_with_logits_grad(x, logits)              # dL/da_out = (x_hat - x) / (N*n)
-            g = layers[-1].backward_from_preactivation(g)
+            value = _bce(x, logits)
+            g = _bce_grad(x, logits)                         # dL/da_out = (x_hat - x) / (N*n)
+            g = layers[-1]._backward_from_preactivation(g)
         for layer in reversed(layers[:-1]):                  # the chain rule, last layer to first
-            g = layer.backward(g)
+            g = layer._backward(g)
         grads = [d.copy() for layer in layers for d in (layer.dW, layer.db)]
         return value, grads
 
@@ -859,11 +900,11 @@ def make_autoencoder(
     """
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence) or len(layer_sizes) < 2:
         raise ValueError(f"layer_sizes must be a sequence of at least two ints, got {layer_sizes!r}")
-    sizes = [_check_positive_int(s, f"layer_sizes[{i}]") for i, s in enumerate(layer_sizes)]
+    sizes = [_v.check_int(s, f"layer_sizes[{i}]") for i, s in enumerate(layer_sizes)]
     for arg, value in (("activation", activation), ("code_activation", code_activation),
                        ("output_activation", output_activation)):
-        _check_choice(value, ACTIVATIONS, arg)
-    _check_choice(init, ("glorot", "he"), "init")
+        _v.check_choice(value, ACTIVATIONS, arg)
+    _v.check_choice(init, ("glorot", "he"), "init")
     rng = np.random.default_rng(_v.check_int(seed, "seed", minimum=0))
 
     def dense(n_in: int, n_out: int, act: str) -> Dense:
@@ -938,99 +979,61 @@ def train(
     if not isinstance(model, Autoencoder):
         raise TypeError(f"model must be an Autoencoder, got {type(model).__name__}")
     if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must have a step(params, grads) method, got {type(optimizer).__name__}")
-    x = _check_batch(x, model.input_dim, "x")
-    epochs = _check_positive_int(epochs, "epochs")
+        raise TypeError(
+            f"optimizer must have a step(params, grads) method, got {type(optimizer).__name__}"
+        )
+    x = model._check_data(x, loss)
+    epochs = _v.check_int(epochs, "epochs")
     n = x.shape[0]
-    batch_size = n if batch_size is None else _check_positive_int(batch_size, "batch_size")
+    batch_size = n if batch_size is None else _v.check_int(batch_size, "batch_size")
+    data = {"loss": x}
     if x_val is not None:
-        x_val = _check_batch(x_val, model.input_dim, "x_val")
-    seed = _v.check_int(seed, "seed", minimum=0)
-    model._check_loss(loss)
-    if loss == "bce":                                       # fail early on targets outside [0, 1]
-        _check_targets_01(x)
-        if x_val is not None:
-            _v.check_in_range(x_val, "x_val", 0.0, 1.0, purpose=" for binary cross-entropy")
-    rng = np.random.default_rng(seed)
-    history: dict[str, list[float]] = {"loss": []}
-    if x_val is not None:
-        history["val_loss"] = []
-    # Stand-ins with the same methods that stop at the first non-finite loss, gradient or weight
-    # (the loop below is printed in 第4章 4.5节; keep it that short).
-    model = _TrainingGuard(model, optimizer, history, steps_per_epoch=-(-n // batch_size))
-    optimizer = model.optimizer
-    for _ in range(epochs):
-        order = rng.permutation(n)                          # a new shuffle every epoch
-        for start in range(0, n, batch_size):
-            batch = x[order[start:start + batch_size]]      # (B, n)
-            _, grads = model.loss_and_gradients(batch, loss)
-            optimizer.step(model.parameters(), grads)
-        history["loss"].append(model.loss(x, loss))
-        if x_val is not None:
-            history["val_loss"].append(model.loss(x_val, loss))
-    return history
+        data["val_loss"] = model._check_data(x_val, loss, "x_val")
+    rng = np.random.default_rng(_v.check_seed(seed))
+    # The library's own optimisers skip the argument checks of .step() (done once here).
+    update = optimizer._update if isinstance(optimizer, (SGD, Adam)) else optimizer.step
+    params = model.parameters()
+    history: dict[str, list[float]] = {key: [] for key in data}
+    step = 0
 
-
-class _TrainingGuard:
-    """Wraps the model (and, as ``.optimizer``, the optimizer) for :func:`train`.
-
-    Same calls as :class:`Autoencoder` and the optimizer, plus a check after
-    each: a non-finite mini-batch loss, gradient, weight or epoch loss raises
-    ``FloatingPointError`` naming the epoch and step, before any update is
-    made from a non-finite gradient. Overflow warnings are silenced because
-    the error replaces them.
-    """
-
-    def __init__(self, model: Autoencoder, optimizer, history: dict, *, steps_per_epoch: int):
-        self._model, self._history, self._per_epoch = model, history, steps_per_epoch
-        self._steps = 0
+    def diverged(what: str, epoch: int) -> FloatingPointError:
         lr = getattr(optimizer, "learning_rate", None)
-        self._lr_text = f" (now {lr:g})" if isinstance(lr, float) else ""
-        guard = self
-
-        class _Optimizer:
-            def step(self, params, grads):
-                with np.errstate(over="ignore", invalid="ignore"):
-                    optimizer.step(params, grads)
-                if not all(np.all(np.isfinite(p)) for p in params):
-                    raise guard._diverged("a weight after the update")
-
-        self.optimizer = _Optimizer()
-
-    def _diverged(self, what: str) -> FloatingPointError:
-        done = min(len(values) for values in self._history.values())   # epochs with every loss recorded
-        epoch, step = done + 1, self._steps
+        lr_text = f" (now {lr:g})" if isinstance(lr, float) else ""
         exc = FloatingPointError(
             f"training diverged at epoch {epoch}, step {step}: {what} is not finite. "
-            f"Lower the learning rate{self._lr_text}; the losses of the {done} completed epochs "
+            f"Lower the learning rate{lr_text}; the losses of the {epoch - 1} completed epochs "
             "are in this exception's .history"
         )
-        exc.history = {key: list(values)[:done] for key, values in self._history.items()}
+        exc.history = {key: values[: epoch - 1] for key, values in history.items()}
         return exc
 
-    def _finite(self, compute, what: str):
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                result = compute()
-        except FloatingPointError as exc:                   # Dense.forward: the weights have blown up
-            raise self._diverged(f"the forward pass ({what})") from exc
-        value = result[0] if isinstance(result, tuple) else result
-        if not np.isfinite(value):
-            raise self._diverged(f"the {what} ({value})")
-        return result
-
-    def parameters(self) -> list[np.ndarray]:
-        return self._model.parameters()
-
-    def loss_and_gradients(self, batch: np.ndarray, loss: str):
-        self._steps += 1
-        value, grads = self._finite(lambda: self._model.loss_and_gradients(batch, loss), "mini-batch loss")
-        if not all(np.all(np.isfinite(g)) for g in grads):
-            raise self._diverged("a gradient of the mini-batch loss")
-        return value, grads
-
-    def loss(self, data: np.ndarray, loss: str) -> float:
-        return self._finite(lambda: self._model.loss(data, loss), "loss at the end of the epoch")
+    # Overflow warnings are silenced: the FloatingPointError below replaces them.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(1, epochs + 1):
+            order = rng.permutation(n)                      # a new shuffle every epoch
+            for start in range(0, n, batch_size):
+                step += 1
+                batch = x[order[start : start + batch_size]]  # (B, n)
+                try:
+                    value, grads = model._loss_and_gradients(batch, loss)
+                except FloatingPointError as exc:           # Dense: the weights have blown up
+                    raise diverged("the forward pass (mini-batch loss)", epoch) from exc
+                if not np.isfinite(value):
+                    raise diverged(f"the mini-batch loss ({value})", epoch)
+                if not all(np.all(np.isfinite(g)) for g in grads):
+                    raise diverged("a gradient of the mini-batch loss", epoch)  # no update
+                update(params, grads)
+                if not all(np.all(np.isfinite(p)) for p in params):
+                    raise diverged("a weight after the update", epoch)
+            for key, values in data.items():                # the loss of the whole epoch
+                try:
+                    value = model._loss(values, loss)
+                except FloatingPointError as exc:
+                    raise diverged(f"the forward pass ({key} at the end of the epoch)", epoch) from exc
+                if not np.isfinite(value):
+                    raise diverged(f"the {key} at the end of the epoch ({value})", epoch)
+                history[key].append(value)
+    return history
 
 
 def to_keras(model: Autoencoder):
@@ -1053,13 +1056,6 @@ def to_keras(model: Autoencoder):
     """
     if not isinstance(model, Autoencoder):
         raise TypeError(f"model must be an Autoencoder, got {type(model).__name__}")
-    import keras
+    from .models import _dense_from_numpy  # Keras lives outside the NumPy core
 
-    layers = [keras.Input(shape=(model.input_dim,), dtype="float64")]
-    for i, layer in enumerate(model.layers, start=1):
-        activation = "linear" if layer.activation == "identity" else layer.activation
-        layers.append(keras.layers.Dense(layer.n_out, activation=activation, dtype="float64",
-                                         name=f"dense_{i}"))
-    keras_model = keras.Sequential(layers, name="numpy_ae_copy")
-    keras_model.set_weights([p.copy() for p in model.parameters()])
-    return keras_model
+    return _dense_from_numpy(model.parameters(), [layer.activation for layer in model.layers])

@@ -17,19 +17,13 @@ Explained in 第6章 6.4节.
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Sequence
 
+import keras
 import numpy as np
+from keras import layers, ops
 
 from . import _validation as _v
-from .reproducibility import quiet_tensorflow
-
-if "tensorflow" not in sys.modules:  # silence C++ logs before the first import
-    quiet_tensorflow()
-
-import keras  # noqa: E402
-from keras import layers, ops  # noqa: E402
 
 __all__ = [
     "Sampling",
@@ -112,6 +106,10 @@ def binarize(x, *, seed: int | None = 0) -> np.ndarray:
     return (rng.random(x.shape, dtype=np.float32) < x).astype(np.float32)
 
 
+_register = keras.saving.register_keras_serializable(package="autoencoder_lib")
+
+
+@_register
 class Sampling(layers.Layer):
     """Reparameterisation: ``z = mean + exp(log_var / 2) * eps`` with ``eps ~ N(0, I)``.
 
@@ -124,7 +122,11 @@ class Sampling(layers.Layer):
 
     def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
+        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
 
     def call(self, inputs):
         mean, log_var = inputs
@@ -193,6 +195,7 @@ def _bernoulli_nll(x, logits):
 # The model
 # --------------------------------------------------------------------------
 
+@_register
 class VAE(keras.Model):
     """A VAE with Bernoulli likelihood, standard-normal prior and a β weight on the KL term.
 
@@ -234,6 +237,7 @@ class VAE(keras.Model):
         self.decoder = decoder
         self.beta = _v.check_number(beta, "beta", low=0.0)
         self.dynamic_binarization = bool(dynamic_binarization)
+        self.seed = seed
         self.sampling = Sampling(seed=seed, name="sampling")
         self.binarize_seed = keras.random.SeedGenerator(None if seed is None else seed + 1)
         self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -309,8 +313,22 @@ class VAE(keras.Model):
         log_qz = -0.5 * ops.sum(ops.square(eps) + LOG_2PI + log_var[:, None, :], axis=-1)
         return np.asarray(log_px_z + log_pz - log_qz, dtype=np.float64)
 
-    def get_config(self):  # pragma: no cover - the book does not save VAEs
-        raise NotImplementedError("VAE is not serialisable; save encoder and decoder separately")
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+            "beta": self.beta,
+            "dynamic_binarization": self.dynamic_binarization,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("encoder", "decoder"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
 
 
 # --------------------------------------------------------------------------

@@ -286,18 +286,6 @@ def test_fixed_length_model_agrees_with_the_dynamic_one(small_model):
                                text.teacher_forced_logits(parts, b), atol=1e-5)
 
 
-def test_token_dropout_only_replaces_real_characters_in_training():
-    text.build_sequence_autoencoder(10, code_dim=2, embed_dim=2, hidden_units=2)  # defines layers
-    layer = text.TokenDropout(0.5, seed=0)
-    ids = np.array([[1, 4, 5, 6, 7, 8, 9, 2, 0, 0]] * 50, dtype="int32")
-    out = np.asarray(layer(ids, training=True))
-    changed = out != ids
-    assert changed.any() and np.all(out[changed] == text.UNK_ID)
-    assert not changed[:, [0, 7, 8, 9]].any()  # START, END, padding kept
-    assert 0.35 < changed[:, 1:7].mean() < 0.65
-    np.testing.assert_array_equal(np.asarray(layer(ids, training=False)), ids)
-
-
 def test_builder_validates_arguments():
     with pytest.raises(ValueError, match="vocab_size must exceed"):
         text.build_sequence_autoencoder(4)

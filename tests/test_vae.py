@@ -182,6 +182,16 @@ def test_vae_call_gives_probabilities(small_vae):
     assert p.shape == (3, 12) and p.min() >= 0 and p.max() <= 1
 
 
+def test_vae_round_trips_through_a_keras_file(small_vae, tmp_path):
+    import keras
+
+    model, x, _ = small_vae
+    model.save(tmp_path / "vae.keras")
+    loaded = keras.saving.load_model(tmp_path / "vae.keras")
+    assert isinstance(loaded, vae.VAE) and loaded.beta == model.beta
+    np.testing.assert_array_equal(np.asarray(loaded(x[:5])), np.asarray(model(x[:5])))
+
+
 def test_sampling_layer_uses_mean_and_variance():
     layer = vae.Sampling(seed=0)
     mean = np.full((20_000, 1), 2.0, dtype="float32")
