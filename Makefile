@@ -67,8 +67,9 @@ data: venv
 	$(BIN)/python -c "from autoencoder_lib import data; [print(data.fetch_file(n)) for n in data.REMOTE_FILES]"
 
 # key=<digest of the data sets' sha256 sums>: the CI cache key of the data sets (no venv needed).
+# The sums come from the registry that autoencoder_lib.data reads (package data).
 data-key:
-	@echo "key=$$(grep -o '"[0-9a-f]\{64\}"' autoencoder_lib/data.py | sort | sha256sum | cut -c1-16)"
+	@echo "key=$$(grep -o '"[0-9a-f]\{64\}"' autoencoder_lib/datasets.json | sort | sha256sum | cut -c1-16)"
 
 # The whole book in one HTML page, printed to PDF by Chromium once MathJax has typeset it.
 pdf: venv

@@ -60,11 +60,8 @@ def pca_reconstruct(x_train: np.ndarray, x: np.ndarray, k: int, *, seed: int = 0
 
     Raises
     ------
-    TypeError
-        If an array is not floating point, or ``k`` or ``seed`` is not an int.
-    ValueError
-        If an array is not 2-D, is empty or holds NaN/infinity, the feature
-        counts differ, ``k`` is out of range or ``seed`` is negative.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from sklearn.decomposition import PCA
 
@@ -89,11 +86,8 @@ def mean_reconstruct(x_train: np.ndarray, x: np.ndarray) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If an array is not floating point.
-    ValueError
-        If an array is not 2-D, is empty or holds NaN/infinity, or the feature
-        counts differ.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     x_train, x = _check_pair_2d(x_train, x)
     return np.broadcast_to(x_train.mean(axis=0), x.shape).astype(x.dtype)
@@ -131,11 +125,8 @@ def gaussian_denoise(x: np.ndarray, sigma: float) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``x`` has another shape, is empty or holds NaN/infinity, or
-        ``sigma`` is negative or not finite.
-    TypeError
-        If ``x`` is not floating point or ``sigma`` is not a number.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from scipy import ndimage
 
@@ -164,11 +155,8 @@ def median_denoise(x: np.ndarray, size: int) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``x`` has another shape, is empty or holds NaN/infinity, or
-        ``size`` is below 1.
-    TypeError
-        If ``x`` is not floating point or ``size`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from scipy import ndimage
 
@@ -202,13 +190,8 @@ def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates)
 
     Raises
     ------
-    TypeError
-        If ``denoise`` is not callable, a candidate is unhashable (it becomes
-        a key of ``scores``), or an image array is not floating point.
-    ValueError
-        If ``candidates`` is empty or repeats a value, the image arrays differ
-        in shape, are empty or hold NaN/infinity, ``denoise`` returns another
-        shape, or PSNR rejects the output (values outside [0, 1]).
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from .metrics import psnr
 

@@ -77,11 +77,8 @@ def quantize(z: np.ndarray, step: float) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``step`` is not positive and finite, ``z`` holds NaN or infinity,
-        or a symbol does not fit in int32 (step far too small).
-    TypeError
-        If ``step`` is not a number or ``z`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     step = _v.check_number(step, "step", low=0.0, low_open=True)
     z = _v.as_array(z, "z", nonempty=False, dtype=np.float64)  # numeric, no NaN or inf
@@ -192,13 +189,8 @@ def fit_symbol_model(
 
     Raises
     ------
-    ValueError
-        If ``symbols`` is not 2-D or empty, a training symbol lies outside
-        ``[low, high]``, ``low > high``, or ``smoothing``/``margin`` is negative
-        or ``smoothing`` is zero.
-    TypeError
-        If ``symbols`` are not integers, ``smoothing`` is not a number or
-        ``margin``, ``low`` or ``high`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     symbols = _symbol_rows(symbols, nonempty=True)  # at least one row and one column
     smoothing = _v.check_number(smoothing, "smoothing", low=0.0, low_open=True)
@@ -327,8 +319,8 @@ def encode(symbols: np.ndarray, model: SymbolModel) -> bytes:
     Raises
     ------
     ValueError
-        If any symbol lies outside the model's alphabet (checked before
-        anything is written) or the widths differ.
+        If a symbol lies outside the model's alphabet (checked before anything
+        is written) or the widths differ.
     """
     symbols = _check_in_alphabet(symbols, model)
     encoder = _constriction().queue.RangeEncoder()
@@ -346,10 +338,8 @@ def decode(data: bytes, model: SymbolModel, n_rows: int) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``data`` is not a whole number of 32-bit words or ``n_rows`` is negative.
-    TypeError
-        If ``data`` is not bytes or ``n_rows`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     n_rows = _v.check_int(n_rows, "n_rows", minimum=0)
     decoder = _constriction().queue.RangeDecoder(_bytes_to_words(data))
@@ -509,11 +499,8 @@ def codec_roundtrip(images: np.ndarray, codec: str, *, quality: int | None = Non
 
     Raises
     ------
-    ValueError
-        On an unknown codec, a missing or out-of-range quality, or images of
-        another shape or range.
-    TypeError
-        If ``quality`` is not an int or ``images`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     fmt, options = _save_options(codec, quality)
     gray = to_uint8(images)

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import zlib
+import json
 import os
 import re
 import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +58,7 @@ MIRROR_ENV = "AUTOENCODER_BOOK_DATA"
 CACHE_ENV = "AUTOENCODER_BOOK_CACHE"
 OFFLINE_ENV = "AUTOENCODER_BOOK_OFFLINE"
 
-_FASHION_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+_REGISTRY = "datasets.json"  # package data: the one list of files, also read by `make data-key`
 
 
 @dataclass(frozen=True)
@@ -66,44 +68,17 @@ class RemoteFile:
     url: str
     sha256: str
     size: int
+    note: str = ""
 
 
-#: Every file the book can download, keyed by its path relative to the cache.
-REMOTE_FILES: dict[str, RemoteFile] = {
-    "fashion-mnist/train-images-idx3-ubyte.gz": RemoteFile(
-        _FASHION_URL + "train-images-idx3-ubyte.gz",
-        "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-        26421880,
-    ),
-    "fashion-mnist/train-labels-idx1-ubyte.gz": RemoteFile(
-        _FASHION_URL + "train-labels-idx1-ubyte.gz",
-        "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
-        29515,
-    ),
-    "fashion-mnist/t10k-images-idx3-ubyte.gz": RemoteFile(
-        _FASHION_URL + "t10k-images-idx3-ubyte.gz",
-        "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-        4422102,
-    ),
-    "fashion-mnist/t10k-labels-idx1-ubyte.gz": RemoteFile(
-        _FASHION_URL + "t10k-labels-idx1-ubyte.gz",
-        "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
-        5148,
-    ),
-    "ecg5000/ecg.csv": RemoteFile(
-        "https://storage.googleapis.com/download.tensorflow.org/data/ecg.csv",
-        "72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1",
-        7877383,
-    ),
-    # Debian's package fortunes-zh 2.98 (``apt-get install fortunes-zh``). There
-    # is no verified public URL of the raw file, so the "download" copies it
-    # from where Debian and Ubuntu install it (see load_tang_poems).
-    "fortunes-zh/tang300": RemoteFile(
-        "file:///usr/share/games/fortunes/tang300",
-        "b69cab0cb84c49dc1808d95aea7156c8911a7022ec630e194eecf360b78feff5",
-        88927,
-    ),
-}
+def _read_registry() -> dict[str, RemoteFile]:
+    text = resources.files(__package__).joinpath(_REGISTRY).read_text(encoding="utf-8")
+    return {name: RemoteFile(**entry) for name, entry in json.loads(text)["files"].items()}
+
+
+#: Every file the book can download, keyed by its path relative to the cache
+#: (read from the package's ``datasets.json``).
+REMOTE_FILES: dict[str, RemoteFile] = _read_registry()
 
 #: Fashion-MNIST class names (label 0 to 9), in Chinese as the book uses them.
 FASHION_MNIST_CLASSES = (
@@ -199,11 +174,8 @@ def fetch_file(
 
     Raises
     ------
-    ValueError
-        If ``name`` is not a known file or ``timeout`` is not a positive
-        finite number.
-    TypeError
-        If ``timeout`` is not a number or ``download`` is not a bool or None.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     DataIntegrityError
         If the mirror's copy has the wrong hash (the mirror is left untouched),
         or a download has the wrong hash (nothing is left behind).
@@ -273,11 +245,11 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
     Raises
     ------
+    ValueError
+        If the file is not an unsigned-byte IDX file of the size its header
+        says, or a ``.gz`` file is truncated or corrupt (the message names it).
     FileNotFoundError
         If there is no such file.
-    ValueError
-        If the header is not an unsigned-byte IDX header, the size is wrong,
-        or a ``.gz`` file is not valid gzip (truncated or corrupt).
     """
     opener = gzip.open if str(path).endswith(".gz") else open
     try:
@@ -302,11 +274,8 @@ def _check_shape_option(shape: str) -> None:
 
 
 def _check_subset(n: int | None, total: int) -> None:
-    if n is None:
-        return
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"n must be an int or None, got {type(n).__name__}")
-    _v.check_int(n, "n", minimum=1, maximum=total)
+    if n is not None:
+        _v.check_int(n, "n", maximum=total)
 
 
 def load_fashion_mnist(
@@ -345,11 +314,8 @@ def load_fashion_mnist(
 
     Raises
     ------
-    ValueError
-        If ``split`` or ``shape`` is unknown, ``n`` is out of range, ``seed``
-        is negative, or a file is malformed.
-    TypeError
-        If ``n`` or ``seed`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     DataIntegrityError, DataUnavailableError
         As :func:`fetch_file`.
     """
@@ -495,12 +461,8 @@ def load_ecg5000(
 
     Raises
     ------
-    TypeError
-        If a fraction is not a number or ``seed`` is not an int.
-    ValueError
-        If a fraction is outside (0, 1), their sum is not below 1, ``seed``
-        is negative, or the file is one that :func:`read_ecg_csv` rejects
-        (wrong width, a non-numeric or non-finite cell, a label other than 0/1).
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     DataIntegrityError, DataUnavailableError
         As :func:`fetch_file`.
     """
@@ -557,10 +519,8 @@ def load_digits(
 
     Raises
     ------
-    ValueError
-        If ``shape`` is unknown.
-    TypeError
-        If ``dtype`` is not a floating-point dtype.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     _check_shape_option(shape)
     dtype = np.dtype(dtype)
@@ -704,15 +664,14 @@ def load_tang_poems(
 
     Raises
     ------
-    ValueError
-        If the file is not in the expected format (the message names the file
-        and line), or an argument is out of range.
+    TypeError, ValueError
+        On an invalid argument; a ``ValueError`` naming the file and line if the
+        file is not in the expected format.
     DataUnavailableError
         If the file is nowhere to be found; the message says how to get it.
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (float, int)) \
-            or not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    test_fraction = _v.check_number(test_fraction, "test_fraction", low=0.0, high=1.0,
+                                    low_open=True, high_open=True)
     path = Path(path) if path is not None else _tang_path(mirror)
     poems = _parse_fortune_poems(path)
     verses, poem_of, skipped = [], [], 0

@@ -80,11 +80,8 @@ def select_threshold(scores, y_true, *, positive: int = 1, criterion: str = "f1"
 
     Raises
     ------
-    TypeError
-        If ``scores`` are not numeric or ``positive`` is not an int.
-    ValueError
-        On shapes that differ, non-finite scores, labels other than 0/1, a
-        single class, ``positive`` other than 0 or 1, or an unknown criterion.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Examples
     --------
@@ -147,13 +144,8 @@ def detector_metrics(y_true, scores, threshold: float, *, positive: int = 1) -> 
 
     Raises
     ------
-    TypeError
-        If ``scores`` are not numeric, ``threshold`` is not a number or
-        ``positive`` is not an int.
-    ValueError
-        On shapes that differ, non-finite scores, labels other than 0/1, a
-        single class, ``positive`` other than 0 or 1, or a non-finite
-        threshold.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -201,10 +193,8 @@ def metrics_tables(results: Mapping[str, Mapping], *, digits: int = 3) -> tuple[
 
     Raises
     ------
-    TypeError
-        If ``digits`` is not an int.
-    ValueError
-        If ``results`` is empty, a dict lacks a metric, or ``digits < 0``.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     if not results:
         raise ValueError("results must name at least one detector, got none")

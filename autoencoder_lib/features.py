@@ -54,12 +54,8 @@ def encode(encoder, x, *, batch_size: int = 1024) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If ``encoder`` is not callable, ``x`` is not numeric or
-        ``batch_size`` is not an int.
-    ValueError
-        If ``x`` is empty, has no feature axis or holds NaN or infinity, or
-        ``batch_size < 1``.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     encoder = _v.check_callable(encoder, "encoder")
     batch_size = _v.check_int(batch_size, "batch_size")
@@ -157,9 +153,7 @@ def linear_probe(
     Raises
     ------
     TypeError, ValueError
-        On arrays of the wrong shape or kind, non-finite features, or
-        ``n_labels``, ``n_draws``, ``seed``, ``C``, ``max_iter`` of the wrong
-        type or out of range.
+        On an invalid argument (the message names it).
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
@@ -248,8 +242,7 @@ def precision_at_k(
     Raises
     ------
     TypeError, ValueError
-        On arrays of the wrong shape, mismatched feature sizes, or ``k``
-        outside ``1..N``.
+        On an invalid argument (the message names it).
 
     Examples
     --------

@@ -42,14 +42,9 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, *, eps: float 
 
     Raises
     ------
-    TypeError
-        If ``f`` is not callable or returns something else than a number, or
-        ``param`` is not a float64 NumPy array (a copy could not be perturbed
-        in place), or ``eps`` is not a number.
-    ValueError
-        If ``param`` holds NaN or infinity, ``eps`` is not a positive finite
-        number, or ``f`` returns NaN or infinity (the message names the
-        element; ``param`` is restored first).
+    TypeError, ValueError
+        On an invalid argument, or if ``f`` returns something else than a finite
+        number (the message names the element; ``param`` is restored first).
     """
     _v.check_callable(f, "f")
     if not isinstance(param, np.ndarray) or param.dtype != np.float64:
@@ -103,10 +98,8 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 
     Raises
     ------
-    TypeError
-        If ``a`` or ``b`` is not numeric.
-    ValueError
-        If the shapes differ or either holds NaN or infinity.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     a = _v.as_array(a, "a", nonempty=False, dtype=np.float64)
     b = _v.as_array(b, "b", nonempty=False, dtype=np.float64)
@@ -150,14 +143,10 @@ def check_gradients(
 
     Raises
     ------
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     GradientCheckError
         If any relative error exceeds ``tol``; the message names the parameter.
-    TypeError
-        If ``f`` is not callable, ``params``/``grads``/``names`` is not a
-        sequence, or ``eps``/``tol`` is not a number.
-    ValueError
-        If lengths or shapes differ, a gradient holds NaN or infinity, or
-        ``eps``/``tol`` is not a positive finite number.
     """
     _v.check_callable(f, "f")
     params = _v.check_sequence(params, "params", of="numpy arrays")

@@ -99,11 +99,8 @@ def build_dense_autoencoder(
 
     Raises
     ------
-    TypeError
-        On a non-integer size, ``hidden_units`` that is not a sequence, or a
-        ``name`` that is not a non-empty string.
-    ValueError
-        On a non-positive size or an unknown activation.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Examples
     --------
@@ -211,13 +208,8 @@ def build_conv_autoencoder(
 
     Raises
     ------
-    TypeError
-        If a size is not an int, ``input_shape``/``filters`` is not a
-        sequence, or ``name`` is not a non-empty string.
-    ValueError
-        If a size is not positive, ``input_shape`` does not have 3 entries or
-        its height/width is not divisible by ``2 ** len(filters)``, ``filters``
-        is empty, ``upsampling`` is unknown, or an activation is unknown.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Examples
     --------

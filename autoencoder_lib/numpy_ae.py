@@ -112,10 +112,8 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If ``a`` is not numeric (bool, strings, objects).
-    ValueError
-        If ``a`` contains NaN.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     return _sigmoid(_without_nan(a, "a"))
 
@@ -142,10 +140,8 @@ def activate(a: np.ndarray, activation: str) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``activation`` is unknown or ``a`` contains NaN.
-    TypeError
-        If ``a`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     _v.check_choice(activation, ACTIVATIONS, "activation")
     return _activate(_without_nan(a, "a"), activation)
@@ -177,11 +173,8 @@ def activation_derivative(a: np.ndarray, h: np.ndarray, activation: str) -> np.n
 
     Raises
     ------
-    ValueError
-        If ``activation`` is unknown, ``a`` and ``h`` differ in shape, or
-        either contains NaN.
-    TypeError
-        If ``a`` or ``h`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     _v.check_choice(activation, ACTIVATIONS, "activation")
     a, h = _without_nan(a, "a"), _without_nan(h, "h")
@@ -216,11 +209,8 @@ class Dense:
 
     Raises
     ------
-    ValueError
-        If ``W`` is not 2-D or empty, ``b`` does not have shape ``(n_out,)``,
-        either holds NaN or infinity, or ``activation`` is unknown.
-    TypeError
-        If ``W`` or ``b`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Attributes
     ----------
@@ -370,10 +360,8 @@ def mse(x: np.ndarray, x_hat: np.ndarray) -> float:
 
     Raises
     ------
-    ValueError
-        If the shapes differ, ``x`` is empty, or either holds NaN or infinity.
-    TypeError
-        If either is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     return _mse(*_check_pair(x, x_hat, "x_hat"))
 
@@ -429,11 +417,8 @@ def bce_with_logits(x: np.ndarray, logits: np.ndarray) -> float:
 
     Raises
     ------
-    ValueError
-        If shapes differ, ``x`` is empty, either holds NaN or infinity, or
-        ``x`` has values outside [0, 1].
-    TypeError
-        If either is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     x, a = _check_pair(x, logits, "logits")
     _check_targets_01(x)
@@ -478,10 +463,8 @@ def glorot_variance(n_in: int, n_out: int) -> float:
 
     Raises
     ------
-    TypeError
-        If ``n_in`` or ``n_out`` is not an int.
-    ValueError
-        If either is below 1.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     n_in = _v.check_int(n_in, "n_in")
     n_out = _v.check_int(n_out, "n_out")
@@ -495,10 +478,8 @@ def he_variance(n_in: int) -> float:
 
     Raises
     ------
-    TypeError
-        If ``n_in`` is not an int.
-    ValueError
-        If it is below 1.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     return 2.0 / _v.check_int(n_in, "n_in")
 
@@ -532,11 +513,8 @@ def draw_weights(
 
     Raises
     ------
-    TypeError
-        If a size is not an int, ``variance`` not a number, or ``rng`` not a Generator.
-    ValueError
-        If a size is below 1, ``variance`` is not a positive finite number,
-        or ``distribution`` is unknown.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     n_in = _v.check_int(n_in, "n_in")
     n_out = _v.check_int(n_out, "n_out")
@@ -585,10 +563,8 @@ class SGD:
 
     Raises
     ------
-    TypeError
-        If ``learning_rate`` is not a number.
-    ValueError
-        If it is not positive and finite.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
 
     def __init__(self, learning_rate: float = 0.1):
@@ -599,10 +575,8 @@ class SGD:
 
         Raises
         ------
-        TypeError
-            If a parameter is not a floating-point array (it could not be updated in place).
-        ValueError
-            If the lists differ in length or an array in shape.
+        TypeError, ValueError
+            On an invalid argument (the message names it).
         FloatingPointError
             If a gradient holds NaN or infinity (nothing is updated).
         """
@@ -632,10 +606,8 @@ class Adam:
 
     Raises
     ------
-    TypeError
-        If a parameter is not a number.
-    ValueError
-        If a parameter is out of its range.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
 
     def __init__(self, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
@@ -698,12 +670,8 @@ class Autoencoder:
 
     Raises
     ------
-    TypeError
-        If ``encoder`` or ``decoder`` is not a sequence (a single layer must be
-        wrapped in a list).
-    ValueError
-        If a list is empty, holds something else than Dense layers, or
-        consecutive layer sizes do not chain.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
 
     def __init__(self, encoder: Sequence[Dense], decoder: Sequence[Dense]):
@@ -791,9 +759,7 @@ class Autoencoder:
         Raises
         ------
         ValueError
-            On an unknown loss, ``"bce"`` without a sigmoid output layer, or
-            ``x`` of another shape, without rows, with NaN/infinity (or, for
-            ``"bce"``, outside [0, 1]).
+            On an invalid argument (the message names it).
         FloatingPointError
             If the weights have blown up (see :meth:`Dense.forward`).
         """
@@ -892,11 +858,8 @@ def make_autoencoder(
 
     Raises
     ------
-    ValueError
-        If ``layer_sizes`` has fewer than two entries or a size below 1, an
-        activation or ``init`` is unknown, or ``seed`` is negative.
-    TypeError
-        If a size or ``seed`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence) or len(layer_sizes) < 2:
         raise ValueError(f"layer_sizes must be a sequence of at least two ints, got {layer_sizes!r}")
@@ -961,13 +924,8 @@ def train(
 
     Raises
     ------
-    TypeError
-        If ``model`` is not an :class:`Autoencoder`, ``optimizer`` has no
-        ``step`` method, or ``epochs``, ``batch_size`` or ``seed`` is not an int.
-    ValueError
-        If ``x`` or ``x_val`` has the wrong width, no rows or NaN/infinity,
-        ``epochs`` or ``batch_size`` is below 1, ``seed`` is negative, or the
-        loss is unknown or does not fit the model or data.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     FloatingPointError
         If training diverges: the loss or a gradient of a mini-batch, or a
         weight after a step, is no longer finite. The message gives the epoch

@@ -106,16 +106,8 @@ def plot_image_rows(
 
     Raises
     ------
-    TypeError
-        If ``rows``, ``labels`` or ``titles`` is not a sequence, an image
-        array is not numeric, ``n`` is not an int, or ``vmin``/``vmax`` is
-        not a number.
-    ValueError
-        If ``rows`` is empty or differs in length from ``labels``, an array
-        is empty, holds NaN/infinity, has another shape or lies a whole
-        ``vmax - vmin`` beyond ``[vmin, vmax]`` (0-255 pixels drawn on a
-        [0, 1] scale), ``n`` is below 1, ``vmin >= vmax``, or there are
-        fewer titles than columns.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     import matplotlib.pyplot as plt
 
@@ -192,9 +184,8 @@ def plot_reconstructions(
 
     Raises
     ------
-    ValueError, TypeError
-        If the two arrays differ in shape, ``labels`` is not a pair, or as
-        :func:`plot_image_rows`.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     if np.shape(originals) != np.shape(reconstructions):
         raise ValueError(
@@ -238,12 +229,8 @@ def plot_history(
 
     Raises
     ------
-    TypeError
-        If ``history`` is neither a History nor a mapping, or ``keys`` is not
-        a sequence.
-    ValueError
-        If none of ``keys`` is in ``history``, or a drawn metric has no value
-        or a value that is not a number.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     import matplotlib.pyplot as plt
 

@@ -80,14 +80,8 @@ def markdown_table(
 
     Raises
     ------
-    TypeError
-        If ``header``, ``rows``, a row or ``formats`` is a string or not a
-        sequence (a string would be split into one column per character), a
-        format is not a string, or ``align`` is not a string.
-    ValueError
-        If ``header`` is empty, a row, ``formats`` or ``align`` does not have one
-        entry per column, ``align`` holds another letter, or a value does not
-        fit its format.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Examples
     --------

@@ -389,8 +389,7 @@ def iwae_bound(model, x, k: int, *, batch_size: int = 100, seed: int = 0) -> np.
     Raises
     ------
     TypeError, ValueError
-        On a model without ``log_importance_weights``, a non-positive ``k``
-        or ``batch_size``, or ``x`` that is not a non-empty 2-D array.
+        On an invalid argument (the message names it).
     """
     if not callable(getattr(model, "log_importance_weights", None)):
         raise TypeError(f"model must have a log_importance_weights(x, k, seed) method, got {type(model).__name__}")
