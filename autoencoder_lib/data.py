@@ -273,11 +273,6 @@ def _check_shape_option(shape: str) -> None:
     _v.check_choice(shape, ("flat", "image"), "shape")
 
 
-def _check_subset(n: int | None, total: int) -> None:
-    if n is not None:
-        _v.check_int(n, "n", maximum=total)
-
-
 def load_fashion_mnist(
     split: str = "train",
     *,
@@ -321,14 +316,15 @@ def load_fashion_mnist(
     """
     _v.check_choice(split, ("train", "test"), "split")
     _check_shape_option(shape)
-    seed = _v.check_int(seed, "seed", minimum=0)
+    n = None if n is None else _v.check_int(n, "n")
+    seed = _v.check_seed(seed)
     prefix = "train" if split == "train" else "t10k"
     images = read_idx(fetch_file(f"fashion-mnist/{prefix}-images-idx3-ubyte.gz", mirror=mirror))
     labels = read_idx(fetch_file(f"fashion-mnist/{prefix}-labels-idx1-ubyte.gz", mirror=mirror))
     if images.shape[0] != labels.shape[0] or images.shape[1:] != (28, 28):
         raise ValueError(f"unexpected Fashion-MNIST shapes {images.shape} and {labels.shape}")
-    _check_subset(n, images.shape[0])
     if n is not None:
+        n = _v.check_int(n, "n", maximum=images.shape[0])  # the range needs the file
         idx = np.random.default_rng(seed).permutation(images.shape[0])[:n]
         images, labels = images[idx], labels[idx]
     x = images.astype(np.float32) / np.float32(255.0)

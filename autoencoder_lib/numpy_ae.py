@@ -861,9 +861,7 @@ def make_autoencoder(
     TypeError, ValueError
         On an invalid argument (the message names it).
     """
-    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence) or len(layer_sizes) < 2:
-        raise ValueError(f"layer_sizes must be a sequence of at least two ints, got {layer_sizes!r}")
-    sizes = [_v.check_int(s, f"layer_sizes[{i}]") for i, s in enumerate(layer_sizes)]
+    sizes = _v.check_int_sequence(layer_sizes, "layer_sizes", min_len=2)
     for arg, value in (("activation", activation), ("code_activation", code_activation),
                        ("output_activation", output_activation)):
         _v.check_choice(value, ACTIVATIONS, arg)
