@@ -34,19 +34,6 @@ def test_mean_reconstruction_repeats_the_training_mean(gaussian):
     np.testing.assert_allclose(rec, np.tile(gaussian.mean(axis=0), (3, 1)))
 
 
-@pytest.mark.parametrize(("k", "error"), [(0, ValueError), (7, ValueError), (2.0, TypeError)])
-def test_pca_rejects_bad_k(gaussian, k, error):
-    with pytest.raises(error, match="k must be"):
-        baselines.pca_reconstruct(gaussian, gaussian, k)
-
-
-def test_feature_counts_must_agree(gaussian):
-    with pytest.raises(ValueError, match="features"):
-        baselines.pca_reconstruct(gaussian, gaussian[:, :5], 2)
-    with pytest.raises(ValueError, match=r"shape \(N, features\)"):
-        baselines.mean_reconstruct(gaussian, gaussian[0])
-
-
 # --- classical denoisers -------------------------------------------------------
 
 
@@ -102,36 +89,7 @@ def test_tune_denoiser_returns_the_candidate_with_highest_psnr(smooth_and_noisy)
     assert scores[best] == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(
-    "call, error, match",
-    [
-        (lambda x: baselines.gaussian_denoise(x, -1.0), ValueError, "sigma must be a finite number >= 0, got -1.0"),
-        (lambda x: baselines.gaussian_denoise(x, "1"), TypeError, "sigma must be a number, got str"),
-        (lambda x: baselines.median_denoise(x, 0), ValueError, "size must be positive, got 0"),
-        (lambda x: baselines.median_denoise(x, 3.0), TypeError, "size must be an int, got float"),
-        (lambda x: baselines.gaussian_denoise(x.reshape(12, -1), 1.0), ValueError, r"x must have shape \(N, H, W\)"),
-        (lambda x: baselines.median_denoise(x.astype(np.uint8), 3), TypeError, "floating-point array, got dtype uint8"),
-        (lambda x: baselines.tune_denoiser(baselines.median_denoise, x, x, []), ValueError, "candidates must hold"),
-        (lambda x: baselines.tune_denoiser("median", x, x, [3]), TypeError, "denoise must be callable, got str"),
-        (lambda x: baselines.tune_denoiser(baselines.median_denoise, x, x[:2], [3]), ValueError, "same shape"),
-    ],
-)
-def test_denoisers_reject_bad_arguments(smooth_and_noisy, call, error, match):
-    _, noisy = smooth_and_noisy
-    with pytest.raises(error, match=match):
-        call(noisy)
-
-
 # --- bad input ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("fn", [lambda a, b: baselines.pca_reconstruct(a, b, 2), baselines.mean_reconstruct])
-@pytest.mark.parametrize("which", ["x_train", "x"])
-def test_linear_baselines_reject_nan_naming_the_array(fn, which):
-    a, b = np.random.default_rng(0).random((2, 10, 5))
-    (a if which == "x_train" else b)[3, 2] = np.nan
-    with pytest.raises(ValueError, match=rf"^{which} contains NaN or infinite values"):
-        fn(a, b)
 
 
 @pytest.mark.parametrize("fn", [lambda a, b: baselines.pca_reconstruct(a, b, 2), baselines.mean_reconstruct])
@@ -140,35 +98,3 @@ def test_linear_baselines_reject_integer_arrays_whose_result_would_be_truncated(
     with pytest.raises(TypeError, match=r"x must be a floating-point array, got dtype int64; .*astype"):
         fn(a.astype(np.float64), a)
 
-
-@pytest.mark.parametrize("fn", [lambda a, b: baselines.pca_reconstruct(a, b, 2), baselines.mean_reconstruct])
-def test_linear_baselines_reject_empty_arrays(fn):
-    a = np.random.default_rng(0).random((10, 5))
-    with pytest.raises(ValueError, match=r"x is empty \(shape \(0, 5\)\)"):
-        fn(a, a[:0])
-
-
-@pytest.mark.parametrize("seed, error", [(-1, ValueError), ("0", TypeError)])
-def test_pca_rejects_a_bad_seed(seed, error):
-    a = np.random.default_rng(0).random((10, 5))
-    with pytest.raises(error, match="seed"):
-        baselines.pca_reconstruct(a, a, 2, seed=seed)
-
-
-@pytest.mark.parametrize("call, error, match", [
-    (lambda x: baselines.gaussian_denoise(x, float("inf")), ValueError, "sigma must be a finite number >= 0, got inf"),
-    (lambda x: baselines.gaussian_denoise(np.where(x > 0.5, np.nan, x), 1.0), ValueError, "x contains NaN"),
-    (lambda x: baselines.median_denoise(x[:0], 3), ValueError, "x is empty"),
-    (lambda x: baselines.tune_denoiser(baselines.median_denoise, x, x, [[3]]), TypeError,
-     "candidates must be hashable"),
-    (lambda x: baselines.tune_denoiser(baselines.median_denoise, x, x, [3, 3]), ValueError,
-     "candidates must not repeat a value"),
-    (lambda x: baselines.tune_denoiser(lambda a, c: a[:, :4], x, x, [1]), ValueError,
-     r"denoise\(x_noisy, 1\) returned shape"),
-    (lambda x: baselines.tune_denoiser(lambda a, c: a * 255, x, x, [1]), ValueError,
-     r"x_hat must lie in \[0, 1\]"),
-])
-def test_denoisers_reject_non_finite_empty_and_inconsistent_input(smooth_and_noisy, call, error, match):
-    _, noisy = smooth_and_noisy
-    with pytest.raises(error, match=match):
-        call(noisy)

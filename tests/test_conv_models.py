@@ -75,24 +75,7 @@ def test_parameter_count_of_the_default_model_is_the_one_computed_by_hand():
     assert autoencoder.count_params() == by_hand
 
 
-@pytest.mark.parametrize(
-    "args, kwargs, error, match",
-    [
-        (((30, 28, 1), 8), {}, ValueError, r"divisible by 2\*\*len\(filters\) = 4.*input_shape=\(30, 28, 1\)"),
-        (((28, 28), 8), {}, ValueError, r"input_shape must be \(height, width, channels\), got \(28, 28\)"),
-        (((28, 28, 1), 0), {}, ValueError, "latent_dim must be positive, got 0"),
-        (((28, 28, 1), 8.0), {}, TypeError, "latent_dim must be an int, got float"),
-        (((28, 28, 1), 8), {"filters": ()}, ValueError, "filters must have at least one entry"),
-        (((28, 28, 1), 8), {"filters": 32}, TypeError, "filters must be a sequence of ints, got int"),
-        (((28, 28, 1), 8), {"filters": (8, -1)}, ValueError, r"filters\[1\] must be positive, got -1"),
-        (((28, 28, 1), 8), {"upsampling": "deconv"}, ValueError, r"upsampling must be one of \['transpose', 'resize'\], got 'deconv'"),
-        (((28, 28, 1), 8), {"kernel_size": 0}, ValueError, "kernel_size must be positive, got 0"),
-        (((28, 28, 1), 8), {"output_activation": "nope"}, ValueError, "output_activation is not a Keras activation"),
-        (((28, 28, 1), 8), {"kernel_size": 3.0}, TypeError, "kernel_size must be an int, got float"),
-        (("28x28",), {}, TypeError, "input_shape must be a sequence of ints, got str"),
-        (((28, 28, 1), 8), {"name": 5}, TypeError, "name must be a non-empty str, got 5"),
-    ],
-)
-def test_conv_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        models.build_conv_autoencoder(*args, **kwargs)
+
+def test_a_size_the_decoder_cannot_restore_is_rejected_with_the_reason():
+    with pytest.raises(ValueError, match=r"divisible by 2\*\*len\(filters\) = 4.*input_shape=\(30, 28, 1\)"):
+        models.build_conv_autoencoder((30, 28, 1), 8)

@@ -24,13 +24,6 @@ def test_image_shaped_input_gives_the_same_numbers_as_flat():
     np.testing.assert_allclose(metrics.per_image_sse(x, x_hat), metrics.per_image_sse(x.reshape(5, -1), x_hat.reshape(5, -1)))
 
 
-def test_mismatched_or_unbatched_input_is_rejected():
-    with pytest.raises(ValueError, match="same shape"):
-        metrics.per_image_sse(np.zeros((2, 3)), np.zeros((2, 4)))
-    with pytest.raises(ValueError, match="batch axis"):
-        metrics.per_image_mse(np.zeros(3), np.zeros(3))
-
-
 # --- PSNR and SSIM --------------------------------------------------------------
 
 
@@ -108,36 +101,6 @@ def test_ssim_is_one_for_identical_images_and_lower_for_noisier_ones(image_pairs
     assert np.all(metrics.ssim(clean, noisier) < metrics.ssim(clean, noisy))
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, match",
-    [
-        ({"data_range": 0}, ValueError, "data_range must be positive, got 0"),
-        ({"data_range": "1"}, TypeError, "data_range must be a number, got str"),
-        ({"filter_size": 29}, ValueError, "filter_size must be between 1 and the image size"),
-        ({"filter_size": 2.0}, TypeError, "filter_size must be an int, got float"),
-        ({"filter_sigma": 0}, ValueError, "filter_sigma must be positive, got 0"),
-    ],
-)
-def test_ssim_rejects_bad_parameters(image_pairs, kwargs, error, match):
-    clean, noisy = image_pairs
-    with pytest.raises(error, match=match):
-        metrics.ssim(clean, noisy, **kwargs)
-
-
-def test_ssim_rejects_flat_images_and_shape_mismatch(image_pairs):
-    clean, noisy = image_pairs
-    with pytest.raises(ValueError, match="reshape flat images first"):
-        metrics.ssim(clean.reshape(6, -1), noisy.reshape(6, -1))
-    with pytest.raises(ValueError, match="same shape"):
-        metrics.ssim(clean, noisy[:3])
-
-
-def test_psnr_rejects_bad_data_range(image_pairs):
-    clean, noisy = image_pairs
-    with pytest.raises(ValueError, match="data_range must be positive, got -1"):
-        metrics.psnr(clean, noisy, data_range=-1)
-
-
 # --- bad input: a clear error, never a silent wrong number ----------------------------
 
 FLOAT01 = np.linspace(0, 1, 2 * 16 * 16, dtype=np.float32).reshape(2, 16, 16)
@@ -184,36 +147,3 @@ def test_rounding_just_beyond_the_range_is_tolerated(metric):
     with pytest.raises(ValueError, match="x_hat must lie"):
         metric(FLOAT01, FLOAT01 * np.float32(1 + 1e-4))  # beyond the 1e-5 slack
 
-
-@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim, metrics.per_image_mse, metrics.per_image_sse])
-@pytest.mark.parametrize("arg", ["x", "x_hat"])
-@pytest.mark.parametrize("bad", [np.nan, np.inf])
-def test_nan_or_inf_in_either_input_is_rejected_naming_it(metric, arg, bad):
-    a, b = FLOAT01.copy(), FLOAT01.copy()
-    (a if arg == "x" else b)[0, 3, 3] = bad
-    with pytest.raises(ValueError, match=rf"^{arg} contains NaN or infinite values"):
-        metric(a, b)
-
-
-@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim, metrics.per_image_mse, metrics.per_image_sse])
-def test_empty_batches_are_rejected(metric):
-    with pytest.raises(ValueError, match=r"x is empty \(shape \(0, 16, 16\)\)"):
-        metric(FLOAT01[:0], FLOAT01[:0])
-
-
-@pytest.mark.parametrize("metric", [metrics.psnr, metrics.ssim, metrics.per_image_mse, metrics.per_image_sse])
-def test_non_numeric_arrays_are_rejected(metric):
-    with pytest.raises(TypeError, match="x must be a numeric .* got dtype bool"):
-        metric(FLOAT01 > 0.5, FLOAT01)
-
-
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"data_range": float("inf")}, ValueError, "data_range must be positive, got inf"),
-    ({"data_range": float("nan")}, ValueError, "data_range must be positive, got nan"),
-    ({"k1": -0.01}, ValueError, "k1 must be positive, got -0.01"),
-    ({"k2": "0.03"}, TypeError, "k2 must be a number, got str"),
-    ({"filter_sigma": float("inf")}, ValueError, "filter_sigma must be positive, got inf"),
-])
-def test_ssim_rejects_non_finite_or_non_numeric_parameters(kwargs, error, match):
-    with pytest.raises(error, match=match):
-        metrics.ssim(FLOAT01, FLOAT01, **kwargs)

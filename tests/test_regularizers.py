@@ -61,27 +61,3 @@ def test_contractive_layer_without_penalty_adds_no_loss():
     layer(np.zeros((3, 4), dtype="float32"))
     assert not layer.losses
 
-
-@pytest.mark.parametrize("kwargs, error", [
-    ({"rho": 0.0}, ValueError), ({"rho": 1.0}, ValueError), ({"rho": "0.1"}, TypeError),
-    ({"beta": -1.0}, ValueError), ({"beta": float("nan")}, ValueError),
-])
-def test_kl_layer_rejects_bad_hyper_parameters(kwargs, error):
-    with pytest.raises(error):
-        regularizers.KLSparsity(**kwargs)
-
-
-@pytest.mark.parametrize("units, lam, error, match", [
-    (0, 0.1, ValueError, "units must be positive"), (-3, 0.1, ValueError, "units must be positive"),
-    (2.5, 0.1, TypeError, "units must be an int"), (4, -0.1, ValueError, "lam must be a finite number >= 0"),
-])
-def test_contractive_layer_rejects_bad_arguments(units, lam, error, match):
-    with pytest.raises(error, match=match):
-        regularizers.ContractiveDense(units, lam=lam)
-
-
-def test_contractive_norms_rejects_mismatched_shapes_and_nan():
-    with pytest.raises(ValueError, match="chain"):
-        regularizers.contractive_norms(np.zeros((2, 3)), np.zeros((4, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match="x contains NaN or infinite values"):
-        regularizers.contractive_norms(np.full((1, 2), np.nan), np.zeros((2, 2)), np.zeros(2))
