@@ -9,6 +9,7 @@
 #   make pdf       the whole book as one PDF: _build/pdf/book.pdf (needs a browser, a CJK font)
 #   make browser   find (or download) the Chromium the site test and make pdf use
 #   make data      fetch every data set into the cache (checked by sha256); no-op with a mirror
+#   make lint      ruff check (configured in pyproject.toml) over the library, tests, scripts, book/_ext
 #
 # Each target creates the project-local venv (.venv) from requirements.txt if it is
 # missing or stale. Data: set AUTOENCODER_BOOK_DATA to an offline mirror, else the
@@ -31,7 +32,7 @@ export MPLBACKEND := Agg
 # Import the library from this checkout, whichever checkout the venv was installed from.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: venv book test lab execute serve clean pdf test-pdf browser data data-key
+.PHONY: venv book test lab execute serve clean pdf test-pdf browser data data-key lint
 
 venv:
 	@PYTHON=$(PYTHON) scripts/ensure_venv.sh $(VENV)
@@ -65,6 +66,10 @@ browser: venv
 
 data: venv
 	$(BIN)/python -c "from autoencoder_lib import data; [print(data.fetch_file(n)) for n in data.REMOTE_FILES]"
+
+# One lint, configured in pyproject.toml ([tool.ruff]; scope and line length explained there).
+lint: venv
+	$(BIN)/ruff check
 
 # key=<digest of the data sets' sha256 sums>: the CI cache key of the data sets (no venv needed).
 # The sums come from the registry that autoencoder_lib.data reads (package data).

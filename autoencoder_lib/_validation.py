@@ -139,7 +139,11 @@ def check_number(
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{arg} must be a number, got {_type_name(value)}")
     number = float(value)
-    rule = _interval(low, high, low_open, high_open) if (low, high) != (None, None) else "a finite number"
+    rule = (
+        _interval(low, high, low_open, high_open)
+        if (low, high) != (None, None)
+        else "a finite number"
+    )
     if not np.isfinite(number):
         raise ValueError(f"{arg} must be {rule}, got {value}")
     too_low = low is not None and (number <= low if low_open else number < low)
@@ -160,7 +164,9 @@ def check_choice(value, choices: Sequence, arg: str):
     return value
 
 
-def check_sequence(values, arg: str, *, of: str = "values", min_len: int = 0, iterable: bool = False) -> list:
+def check_sequence(
+    values, arg: str, *, of: str = "values", min_len: int = 0, iterable: bool = False
+) -> list:
     """Return ``list(values)`` for a list, tuple or other sequence that is not a string.
 
     ``iterable=True`` also accepts any ordered iterable (a generator, a NumPy
@@ -275,11 +281,18 @@ def as_array(
     try:
         a = np.asarray(value)
     except ValueError as exc:  # ragged nested lists
-        raise TypeError(f"{arg} must be {_KIND_TEXT.get(kinds, 'an array')}, got {_type_name(value)}: {exc}") from exc
+        raise TypeError(
+            f"{arg} must be {_KIND_TEXT.get(kinds, 'an array')}, got {_type_name(value)}: {exc}"
+        ) from exc
     if a.dtype.kind not in kinds:
-        raise TypeError(f"{arg} must be {_KIND_TEXT.get(kinds, f'an array of kind {kinds!r}')}, got dtype {a.dtype}")
+        raise TypeError(
+            f"{arg} must be {_KIND_TEXT.get(kinds, f'an array of kind {kinds!r}')}, "
+            f"got dtype {a.dtype}"
+        )
     allowed = None if ndim is None else ((ndim,) if isinstance(ndim, int) else tuple(ndim))
-    if (allowed is not None and a.ndim not in allowed) or (min_ndim is not None and a.ndim < min_ndim):
+    if (allowed is not None and a.ndim not in allowed) or (
+        min_ndim is not None and a.ndim < min_ndim
+    ):
         if shape_text is None:
             shape_text = (f"{' or '.join(map(str, allowed))}-D" if allowed is not None
                           else f"at least {min_ndim}-D")
@@ -299,7 +312,9 @@ def as_array(
 def check_same_shape(a: np.ndarray, b: np.ndarray, arg_a: str, arg_b: str) -> None:
     """Raise a ``ValueError`` naming both arguments if ``a`` and ``b`` differ in shape."""
     if np.shape(a) != np.shape(b):
-        raise ValueError(f"{arg_a} and {arg_b} must have the same shape, got {np.shape(a)} and {np.shape(b)}")
+        raise ValueError(
+            f"{arg_a} and {arg_b} must have the same shape, got {np.shape(a)} and {np.shape(b)}"
+        )
 
 
 def check_same_kind(a: np.ndarray, b: np.ndarray, arg_a: str, arg_b: str) -> None:
@@ -316,7 +331,8 @@ def check_same_kind(a: np.ndarray, b: np.ndarray, arg_a: str, arg_b: str) -> Non
         int_dtype = a.dtype if int_arg == arg_a else b.dtype
         float_dtype = b.dtype if int_arg == arg_a else a.dtype
         raise TypeError(
-            f"{int_arg} is an integer array ({int_dtype}) but {float_arg} is floating point ({float_dtype}); "
+            f"{int_arg} is an integer array ({int_dtype}) but {float_arg} is floating point "
+            f"({float_dtype}); "
             f"put both on the same scale and dtype first, e.g. {int_arg}.astype(np.float32) / 255 "
             f"for 8-bit pixels and [0, 1] images"
         )

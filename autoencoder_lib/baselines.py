@@ -165,7 +165,9 @@ def median_denoise(x: np.ndarray, size: int) -> np.ndarray:
     return ndimage.median_filter(x, size=_spatial(x, size, 1), mode="reflect")
 
 
-def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates) -> tuple[object, dict]:
+def tune_denoiser(
+    denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates
+) -> tuple[object, dict]:
     """Pick the parameter of a classical denoiser that gives the highest mean PSNR.
 
     Tune on validation images, never on the test images the methods are
@@ -203,17 +205,24 @@ def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates)
         try:
             hash(c)
         except TypeError as exc:
-            raise TypeError(f"candidates must be hashable (keys of the scores), got {type(c).__name__}") from exc
+            raise TypeError(
+                f"candidates must be hashable (keys of the scores), got {type(c).__name__}"
+            ) from exc
     if len(set(candidates)) != len(candidates):
         raise ValueError(f"candidates must not repeat a value, got {candidates!r}")
     x_noisy, x_clean = _check_images(x_noisy, "x_noisy"), _check_images(x_clean, "x_clean")
     if x_noisy.shape != x_clean.shape:
-        raise ValueError(f"x_noisy and x_clean must have the same shape, got {x_noisy.shape} and {x_clean.shape}")
+        raise ValueError(
+            "x_noisy and x_clean must have the same shape, "
+            f"got {x_noisy.shape} and {x_clean.shape}"
+        )
     scores = {}
     for c in candidates:
         out = np.asarray(denoise(x_noisy, c))
         if out.shape != x_clean.shape:
-            raise ValueError(f"denoise(x_noisy, {c!r}) returned shape {out.shape}, expected {x_clean.shape}")
+            raise ValueError(
+                f"denoise(x_noisy, {c!r}) returned shape {out.shape}, expected {x_clean.shape}"
+            )
         scores[c] = float(np.mean(psnr(x_clean, out)))
     best = max(candidates, key=lambda c: scores[c])
     return best, scores

@@ -160,7 +160,9 @@ def fit_symbol_model(
     margin: int = 2,
     smoothing: float = 1.0,
 ) -> SymbolModel:
-    """Fit one categorical distribution per dimension to training symbols (add-``smoothing`` counts).
+    """Fit one categorical distribution per dimension to training symbols.
+
+    Counts plus ``smoothing`` (add-``smoothing`` estimate).
 
     ``p_j(a) = (count_j(a) + smoothing) / (N + smoothing * A)`` over the
     alphabet of ``A = high - low + 1`` symbols (Laplace's rule for
@@ -196,12 +198,15 @@ def fit_symbol_model(
     smoothing = _v.check_number(smoothing, "smoothing", low=0.0, low_open=True)
     margin = _v.check_int(margin, "margin", minimum=0)
     low = int(symbols.min()) - margin if low is None else _v.check_int(low, "low", minimum=None)
-    high = int(symbols.max()) + margin if high is None else _v.check_int(high, "high", minimum=None)
+    high = (
+        int(symbols.max()) + margin if high is None else _v.check_int(high, "high", minimum=None)
+    )
     if low > high:
         raise ValueError(f"low must not exceed high, got low={low}, high={high}")
     if symbols.min() < low or symbols.max() > high:
         raise ValueError(
-            f"training symbols span [{symbols.min()}, {symbols.max()}], outside the alphabet [{low}, {high}]"
+            f"training symbols span [{symbols.min()}, {symbols.max()}], "
+            f"outside the alphabet [{low}, {high}]"
         )
     n, k = symbols.shape
     size = high - low + 1
@@ -215,16 +220,21 @@ def fit_symbol_model(
 def _check_in_alphabet(symbols: np.ndarray, model: SymbolModel) -> np.ndarray:
     symbols = _symbol_rows(symbols)
     if not isinstance(model, SymbolModel):
-        raise TypeError(f"model must be a SymbolModel (see fit_symbol_model), got {type(model).__name__}")
+        raise TypeError(
+            f"model must be a SymbolModel (see fit_symbol_model), got {type(model).__name__}"
+        )
     if symbols.shape[1] != model.dims:
-        raise ValueError(f"symbols have {symbols.shape[1]} columns but the model has {model.dims} dimensions")
+        raise ValueError(
+            f"symbols have {symbols.shape[1]} columns but the model has {model.dims} dimensions"
+        )
     bad = model.outside(symbols)
     if bad:
         row, col = np.argwhere((symbols < model.low) | (symbols > model.high))[0]
         raise ValueError(
             f"{bad} symbol(s) lie outside the model's alphabet [{model.low}, {model.high}], "
             f"first at row {row}, column {col} (value {symbols[row, col]}); nothing was encoded. "
-            "Clamp them with model.clip() (and count the change as distortion) or refit with a wider alphabet."
+            "Clamp them with model.clip() (and count the change as distortion) "
+            "or refit with a wider alphabet."
         )
     return symbols
 
@@ -325,7 +335,9 @@ def encode(symbols: np.ndarray, model: SymbolModel) -> bytes:
     symbols = _check_in_alphabet(symbols, model)
     encoder = _constriction().queue.RangeEncoder()
     for j, column_model in enumerate(_column_models(model)):
-        encoder.encode(np.ascontiguousarray(symbols[:, j] - model.low, dtype=np.int32), column_model)
+        encoder.encode(
+            np.ascontiguousarray(symbols[:, j] - model.low, dtype=np.int32), column_model
+        )
     return _words_to_bytes(encoder.get_compressed())
 
 
@@ -455,7 +467,9 @@ def _save_options(codec: str, quality) -> tuple[str, dict]:
             raise ValueError(f"codec {codec!r} needs a quality: pass quality=<int in 0 … 100>")
         options["quality"] = _v.check_int(quality, "quality", minimum=0, maximum=100)
     elif quality is not None:
-        raise ValueError(f"codec {codec!r} is lossless and takes no quality, got quality={quality!r}")
+        raise ValueError(
+            f"codec {codec!r} is lossless and takes no quality, got quality={quality!r}"
+        )
     return fmt, options
 
 
@@ -542,5 +556,9 @@ def tiled_codec_roundtrip(
     grid[:n] = gray
     sheet = grid.reshape(rows, columns, h, w).transpose(0, 2, 1, 3).reshape(rows * h, columns * w)
     size, decoded = _roundtrip(sheet, fmt, options)
-    tiles = decoded.reshape(rows, h, columns, w).transpose(0, 2, 1, 3).reshape(rows * columns, h, w)[:n]
+    tiles = (
+        decoded.reshape(rows, h, columns, w)
+        .transpose(0, 2, 1, 3)
+        .reshape(rows * columns, h, w)[:n]
+    )
     return CodecResult(np.asarray([size], dtype=np.int64), _back(tiles, images))

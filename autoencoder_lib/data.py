@@ -218,7 +218,9 @@ def fetch_file(
         f"{target}, or set {MIRROR_ENV} to a folder that holds {name}."
     )
     if not download:
-        raise DataUnavailableError(hint + f" Downloading is off ({OFFLINE_ENV} is set or download=False).")
+        raise DataUnavailableError(
+            hint + f" Downloading is off ({OFFLINE_ENV} is set or download=False)."
+        )
     try:
         _download(remote.url, target, remote.sha256, timeout)
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
@@ -256,7 +258,9 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         with opener(path, "rb") as fh:
             raw = fh.read()
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise ValueError(f"{Path(path).name}: not a valid gzip file ({exc}); replace it with a good copy") from exc
+        raise ValueError(
+            f"{Path(path).name}: not a valid gzip file ({exc}); replace it with a good copy"
+        ) from exc
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise ValueError(f"{Path(path).name}: not an IDX file (bad magic number)")
     if raw[2] != 0x08:
@@ -265,7 +269,9 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     header = 4 + 4 * ndim
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     if len(raw) - header != int(np.prod(shape)):
-        raise ValueError(f"{Path(path).name}: header says shape {shape}, data has {len(raw) - header} bytes")
+        raise ValueError(
+            f"{Path(path).name}: header says shape {shape}, data has {len(raw) - header} bytes"
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -406,7 +412,8 @@ def read_ecg_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
                         float(cell)
                     except ValueError:
                         raise ValueError(
-                            f"{name}: line {lineno}, column {col} is not a number: {cell.strip()[:20]!r}"
+                            f"{name}: line {lineno}, column {col} is not a number: "
+                            f"{cell.strip()[:20]!r}"
                         ) from None
         raise ValueError(f"{name}: not a table of {ECG_WIDTH} numeric columns (shape "
                          f"{None if table is None else table.shape})")
@@ -421,7 +428,8 @@ def read_ecg_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     if wrong.any():
         row = int(np.flatnonzero(wrong)[0])
         raise ValueError(
-            f"{name}: line {row + 1} has label {float(labels[row])!r}; labels must be 0 (abnormal) "
+            f"{name}: line {row + 1} has label {float(labels[row])!r}; "
+            "labels must be 0 (abnormal) "
             f"or 1 (normal), found {np.unique(labels[wrong])[:5].tolist()}"
         )
     return table[:, :-1], labels.astype(np.int64)

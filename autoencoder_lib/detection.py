@@ -35,7 +35,9 @@ def _scores_and_positives(scores, y_true, positive) -> tuple[np.ndarray, np.ndar
     labels = set(np.unique(y_true).tolist())
     if not labels <= {0, 1}:
         raise ValueError(f"y_true must hold only the labels 0 and 1, got {sorted(labels)}")
-    positive = _v.check_choice(_v.check_int(positive, "positive", minimum=None), (0, 1), "positive")
+    positive = _v.check_choice(
+        _v.check_int(positive, "positive", minimum=None), (0, 1), "positive"
+    )
     is_pos = y_true == positive
     if is_pos.all() or not is_pos.any():
         raise ValueError("y_true must contain both the positive and the negative class")
@@ -171,7 +173,9 @@ def detector_metrics(y_true, scores, threshold: float, *, positive: int = 1) -> 
     }
 
 
-def metrics_tables(results: Mapping[str, Mapping], *, digits: int = 3) -> tuple[MarkdownTable, MarkdownTable]:
+def metrics_tables(
+    results: Mapping[str, Mapping], *, digits: int = 3
+) -> tuple[MarkdownTable, MarkdownTable]:
     """Lay out several detectors' :func:`detector_metrics` as two tables.
 
     Explained in 第6章 6.3节.
@@ -203,7 +207,9 @@ def metrics_tables(results: Mapping[str, Mapping], *, digits: int = 3) -> tuple[
     for name, m in results.items():
         missing = [k for k in keys if k not in m]
         if missing:
-            raise ValueError(f"results[{name!r}] lacks {missing}; pass detector_metrics(...) dicts")
+            raise ValueError(
+                f"results[{name!r}] lacks {missing}; pass detector_metrics(...) dicts"
+            )
     fmt = f".{digits}f"
     scores = markdown_table(
         ["方法", "精确率", "召回率", "F1", "准确率", "ROC-AUC", "PR-AUC"],

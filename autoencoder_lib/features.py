@@ -27,7 +27,9 @@ def _check_labels(y, n: int, arg: str, x_arg: str) -> np.ndarray:
     """One label per row of ``x_arg``; labels may be of any dtype (ints, strings)."""
     y = np.asarray(y)
     if y.ndim != 1 or y.shape[0] != n:
-        raise ValueError(f"{arg} must have shape ({n},), one label per row of {x_arg}, got {y.shape}")
+        raise ValueError(
+            f"{arg} must have shape ({n},), one label per row of {x_arg}, got {y.shape}"
+        )
     return y
 
 
@@ -155,11 +157,12 @@ def linear_probe(
     TypeError, ValueError
         On an invalid argument (the message names it).
     """
+    import warnings
+
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
-    import warnings
 
     z_train = _v.as_array(z_train, "z_train", ndim=2, shape_text="(N, d)")
     z_test = _v.as_array(z_test, "z_test", ndim=2, shape_text="(M, d)")

@@ -20,7 +20,9 @@ class GradientCheckError(AssertionError):
     """An analytic gradient disagrees with its finite-difference estimate."""
 
 
-def numerical_gradient(f: Callable[[], float], param: np.ndarray, *, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[], float], param: np.ndarray, *, eps: float = 1e-6
+) -> np.ndarray:
     """Estimate ``df/dparam`` element by element with central differences.
 
     ``(f(theta + eps) - f(theta - eps)) / (2 eps)`` has an error of order
@@ -63,8 +65,10 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, *, eps: float 
         finally:
             param[idx] = old                                  # restore exactly, even on an error
         if not (np.isfinite(f_plus) and np.isfinite(f_minus)):
-            raise ValueError(f"f returned {f_plus} and {f_minus} around param[{', '.join(map(str, idx))}] "
-                             f"+- eps = {eps:g}: the loss must be finite there")
+            raise ValueError(
+                f"f returned {f_plus} and {f_minus} around param[{', '.join(map(str, idx))}] "
+                f"+- eps = {eps:g}: the loss must be finite there"
+            )
         grad[idx] = (f_plus - f_minus) / (2.0 * eps)
     return grad
 
@@ -77,7 +81,9 @@ def _loss_value(f: Callable[[], float]) -> float:
     try:
         return float(value)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"f must return one number (the loss), got {type(value).__name__}") from exc
+        raise TypeError(
+            f"f must return one number (the loss), got {type(value).__name__}"
+        ) from exc
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -154,7 +160,9 @@ def check_gradients(
     eps = _v.check_number(eps, "eps", low=0.0, low_open=True)
     tol = _v.check_number(tol, "tol", low=0.0, low_open=True)
     if len(params) != len(grads):
-        raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
+        raise ValueError(
+            f"params and grads must have the same length, got {len(params)} and {len(grads)}"
+        )
     names = ([f"p{i}" for i in range(len(params))] if names is None
              else [str(n) for n in _v.check_sequence(names, "names", of="str")])
     if len(names) != len(params):
@@ -162,7 +170,9 @@ def check_gradients(
     errors = {}
     for name, p, g in zip(names, params, grads):
         if np.shape(g) != np.shape(p):
-            raise ValueError(f"gradient of {name} must have shape {np.shape(p)}, got {np.shape(g)}")
+            raise ValueError(
+                f"gradient of {name} must have shape {np.shape(p)}, got {np.shape(g)}"
+            )
         _v.as_array(g, f"gradient of {name}", nonempty=False)
         errors[name] = relative_error(g, numerical_gradient(f, p, eps=eps))
     bad = {k: v for k, v in errors.items() if v > tol}

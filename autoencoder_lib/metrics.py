@@ -13,7 +13,7 @@ __all__ = ["per_image_sse", "per_image_mse", "psnr", "ssim"]
 
 
 def _checked_pair(x, x_hat, *, ndim=None, shape_text="(N, ...)") -> tuple[np.ndarray, np.ndarray]:
-    """Both arrays numeric, same shape, batch axis first, not empty, finite, not int next to float."""
+    """Both arrays numeric, same shape, batch axis first, not empty, finite, same kind."""
     min_ndim = None if ndim is not None else 2
     x = _v.as_array(x, "x", ndim=ndim, min_ndim=min_ndim, shape_text=shape_text)
     x_hat = _v.as_array(x_hat, "x_hat", ndim=ndim, min_ndim=min_ndim, shape_text=shape_text)
@@ -38,7 +38,7 @@ _RANGE_SLACK = 1e-5
 
 
 def _check_pixel_range(x: np.ndarray, x_hat: np.ndarray, data_range: float) -> None:
-    """PSNR and SSIM are defined for pixels in [0, data_range]; anything else means a wrong scale."""
+    """PSNR and SSIM are defined for pixels in [0, data_range]; else the scale is wrong."""
     for arg, a in (("x", x), ("x_hat", x_hat)):
         hi = float(np.max(a))
         if 1.5 * data_range < hi <= 255:
@@ -180,7 +180,8 @@ def ssim(
     window (``filter_size`` taps, standard deviation ``filter_sigma``) at
     every position where the window fits inside the image; the SSIM map
 
-    ``(2 mu_x mu_y + C1)(2 sigma_xy + C2) / ((mu_x**2 + mu_y**2 + C1)(sigma_x**2 + sigma_y**2 + C2))``
+    ``(2 mu_x mu_y + C1)(2 sigma_xy + C2) /
+    ((mu_x**2 + mu_y**2 + C1)(sigma_x**2 + sigma_y**2 + C2))``
 
     with ``C1 = (k1 * data_range)**2`` and ``C2 = (k2 * data_range)**2`` is
     averaged over positions and channels. The defaults are the paper's and

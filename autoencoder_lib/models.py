@@ -224,7 +224,9 @@ def build_conv_autoencoder(
 
     shape = _v.check_int_sequence(input_shape, "input_shape")
     if len(shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {tuple(input_shape)}")
+        raise ValueError(
+            f"input_shape must be (height, width, channels), got {tuple(input_shape)}"
+        )
     filters = _v.check_int_sequence(filters, "filters")
     if not filters:
         raise ValueError("filters must have at least one entry, got an empty sequence")

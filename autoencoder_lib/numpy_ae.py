@@ -230,7 +230,9 @@ class Dense:
         W = _v.as_array(W, "W", ndim=2, dtype=np.float64).copy()   # not empty, finite
         b = _as_float_array(b, "b", ndim=1).copy()
         if b.shape != (W.shape[1],):
-            raise ValueError(f"b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
+            raise ValueError(
+                f"b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}"
+            )
         self.W, self.b = W, b
         self.activation = _v.check_choice(activation, ACTIVATIONS, "activation")
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
@@ -271,10 +273,11 @@ class Dense:
 
     def _forward(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):
-            a = x @ self.W + self.b                 # (N, n_in) @ (n_in, n_out) + (n_out,) -> (N, n_out)
+            a = x @ self.W + self.b                 # (N, n_in) @ (n_in, n_out) + (n_out,)
         if not np.all(np.isfinite(a)):
             raise FloatingPointError(
-                f"{self!r}: the pre-activation x @ W + b is not finite (max |W| = {np.abs(self.W).max():.3g}); "
+                f"{self!r}: the pre-activation x @ W + b is not finite "
+                f"(max |W| = {np.abs(self.W).max():.3g}); "
                 "the weights have blown up, typically because the learning rate is too large"
             )
         h = _activate(a, self.activation)           # (N, n_out)
@@ -283,7 +286,7 @@ class Dense:
 
     @property
     def preactivation(self) -> np.ndarray:
-        """``a = x @ W + b`` of the last forward pass, shape (N, n_out) (the logits of a sigmoid layer)."""
+        """``a = x @ W + b`` of the last forward pass, (N, n_out); a sigmoid layer's logits."""
         if self._a is None:
             raise RuntimeError("call forward() before reading preactivation")
         return self._a
@@ -313,7 +316,7 @@ class Dense:
         return self._backward_from_preactivation(da)
 
     def backward_from_preactivation(self, da: np.ndarray) -> np.ndarray:
-        """Given ``dL/da`` (the gradient at the pre-activation), set ``dW``, ``db``; return ``dL/dx``.
+        """Given ``dL/da`` (gradient at the pre-activation), set ``dW``, ``db``; return ``dL/dx``.
 
         Used directly when the loss is written in terms of ``a`` (sigmoid output
         with binary cross-entropy from logits, 第4章 4.3节).
@@ -430,7 +433,9 @@ def _bce(x: np.ndarray, a: np.ndarray) -> float:
 
 
 def bce_with_logits_grad(x: np.ndarray, logits: np.ndarray) -> np.ndarray:
-    """Gradient of :func:`bce_with_logits` with respect to the logits: ``(sigmoid(a) - x) / (N*D)``.
+    """Gradient of :func:`bce_with_logits` with respect to the logits.
+
+    ``(sigmoid(a) - x) / (N*D)``.
 
     Explained in 第4章 4.3节.
 
@@ -536,11 +541,15 @@ def _check_params_grads(params: Sequence[np.ndarray], grads: Sequence[np.ndarray
     params = _v.check_sequence(params, "params", of="numpy arrays")
     grads = _v.check_sequence(grads, "grads", of="numpy arrays")
     if len(params) != len(grads):
-        raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
+        raise ValueError(
+            f"params and grads must have the same length, got {len(params)} and {len(grads)}"
+        )
     for i, (p, g) in enumerate(zip(params, grads)):
         if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-            raise TypeError(f"params[{i}] must be a floating-point numpy.ndarray (it is updated in place), "
-                            f"got {type(p).__name__} of dtype {getattr(p, 'dtype', None)}")
+            raise TypeError(
+                f"params[{i}] must be a floating-point numpy.ndarray (it is updated in place), "
+                f"got {type(p).__name__} of dtype {getattr(p, 'dtype', None)}"
+            )
         if np.shape(p) != np.shape(g):
             raise ValueError(f"grads[{i}] must have shape {np.shape(p)}, got {np.shape(g)}")
         g = _v.as_array(g, f"grads[{i}]", nonempty=False, finite=False)
@@ -656,7 +665,7 @@ class Adam:
 # --------------------------------------------------------------------------
 
 class Autoencoder:
-    """An encoder and a decoder, each a list of :class:`Dense` layers, trained to reconstruct ``x``.
+    """An encoder and a decoder, lists of :class:`Dense` layers, trained to reconstruct ``x``.
 
     Explained in 第3章 3.1–3.4节.
 
@@ -684,7 +693,8 @@ class Autoencoder:
         for i in range(len(layers) - 1):
             if layers[i].n_out != layers[i + 1].n_in:
                 raise ValueError(
-                    f"layer {i} has {layers[i].n_out} outputs but layer {i + 1} has {layers[i + 1].n_in} inputs"
+                    f"layer {i} has {layers[i].n_out} outputs but layer {i + 1} has "
+                    f"{layers[i + 1].n_in} inputs"
                 )
         if layers[-1].n_out != layers[0].n_in:
             raise ValueError(
@@ -709,11 +719,11 @@ class Autoencoder:
         return f"Autoencoder({' -> '.join(map(str, sizes))}, code_dim={self.code_dim})"
 
     def encode(self, x: np.ndarray) -> np.ndarray:
-        """Map inputs ``(N, n)`` to codes ``(N, k)``; ``x`` is checked as in :meth:`Dense.forward`."""
+        """Map inputs ``(N, n)`` to codes ``(N, k)``; ``x`` checked as in :meth:`Dense.forward`."""
         return self._run(self.encoder, _check_batch(x, self.input_dim, "x"))
 
     def decode(self, z: np.ndarray) -> np.ndarray:
-        """Map codes ``(N, k)`` to reconstructions ``(N, n)``; ``z`` is checked as in :meth:`Dense.forward`."""
+        """Map codes ``(N, k)`` to reconstructions ``(N, n)``; ``z`` checked like ``x``."""
         return self._run(self.decoder, _check_batch(z, self.code_dim, "z"))
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -779,7 +789,9 @@ class Autoencoder:
             return _mse(x, x_hat)
         return _bce(x, self.layers[-1].preactivation)
 
-    def loss_and_gradients(self, x: np.ndarray, loss: str = "mse") -> tuple[float, list[np.ndarray]]:
+    def loss_and_gradients(
+        self, x: np.ndarray, loss: str = "mse"
+    ) -> tuple[float, list[np.ndarray]]:
         """Forward pass, loss, then backpropagation through every layer in reverse order.
 
         Explained in 第3章 3.3节.
@@ -918,7 +930,8 @@ def train(
     Returns
     -------
     dict
-        ``{"loss": [...], "val_loss": [...]}``, one float per epoch (``val_loss`` only with ``x_val``).
+        ``{"loss": [...], "val_loss": [...]}``, one float per epoch (``val_loss`` only
+        with ``x_val``).
 
     Raises
     ------
@@ -985,7 +998,9 @@ def train(
                 try:
                     value = model._loss(values, loss)
                 except FloatingPointError as exc:
-                    raise diverged(f"the forward pass ({key} at the end of the epoch)", epoch) from exc
+                    raise diverged(
+                        f"the forward pass ({key} at the end of the epoch)", epoch
+                    ) from exc
                 if not np.isfinite(value):
                     raise diverged(f"the {key} at the end of the epoch ({value})", epoch)
                 history[key].append(value)

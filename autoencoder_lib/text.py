@@ -89,7 +89,7 @@ class Vocabulary:
         self._index = {c: i for i, c in enumerate(self.tokens) if i >= len(_RESERVED)}
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str], *, min_count: int = 1) -> "Vocabulary":
+    def from_texts(cls, texts: Iterable[str], *, min_count: int = 1) -> Vocabulary:
         """Build the vocabulary of every character seen ``min_count`` times or more.
 
         Returns
@@ -376,7 +376,9 @@ def build_sequence_autoencoder(
     """
     vocab_size = _v.check_int(vocab_size, "vocab_size")
     if vocab_size <= len(_RESERVED):
-        raise ValueError(f"vocab_size must exceed the {len(_RESERVED)} reserved ids, got {vocab_size}")
+        raise ValueError(
+            f"vocab_size must exceed the {len(_RESERVED)} reserved ids, got {vocab_size}"
+        )
     code_dim = _v.check_int(code_dim, "code_dim")
     embed_dim = _v.check_int(embed_dim, "embed_dim")
     hidden_units = _v.check_int(hidden_units, "hidden_units")

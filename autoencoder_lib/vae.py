@@ -186,7 +186,8 @@ def build_dense_vae(
 
 
 def _bernoulli_nll(x, logits):
-    """``-log p(x|z)`` of binary ``x`` under Bernoulli(sigmoid(logits)), summed over the last axis."""
+    """``-log p(x|z)`` of binary ``x`` under Bernoulli(sigmoid(logits)), summed over the last
+    axis."""
     # Numerically stable BCE from logits: max(l, 0) - l * x + log(1 + exp(-|l|)).
     return ops.sum(ops.relu(logits) - logits * x + ops.softplus(-ops.abs(logits)), axis=-1)
 
@@ -232,7 +233,9 @@ class VAE(keras.Model):
                  seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(encoder, keras.Model) or not isinstance(decoder, keras.Model):
-            raise TypeError("encoder and decoder must be keras.Model instances (see build_dense_vae)")
+            raise TypeError(
+                "encoder and decoder must be keras.Model instances (see build_dense_vae)"
+            )
         self.encoder = encoder
         self.decoder = decoder
         self.beta = _v.check_number(beta, "beta", low=0.0)
@@ -255,7 +258,7 @@ class VAE(keras.Model):
         return ops.sigmoid(self.decoder(mean, training=training))
 
     def loss_terms(self, x, training=False):
-        """Per-image ``(reconstruction, kl)`` in nats, each of shape ``(batch,)``, one sample of z."""
+        """Per-image ``(reconstruction, kl)`` in nats, each of shape ``(batch,)``; one z sample."""
         mean, log_var = self.encoder(x, training=training)
         z = self.sampling([mean, log_var])
         logits = self.decoder(z, training=training)
@@ -307,7 +310,9 @@ class VAE(keras.Model):
         batch, dim = mean.shape
         eps = keras.random.normal((batch, k, dim), seed=seed)
         z = mean[:, None, :] + ops.exp(0.5 * log_var)[:, None, :] * eps
-        logits = ops.reshape(self.decoder(ops.reshape(z, (batch * k, dim)), training=False), (batch, k, -1))
+        logits = ops.reshape(
+            self.decoder(ops.reshape(z, (batch * k, dim)), training=False), (batch, k, -1)
+        )
         log_px_z = -_bernoulli_nll(x[:, None, :], logits)
         log_pz = -0.5 * ops.sum(ops.square(z) + LOG_2PI, axis=-1)
         log_qz = -0.5 * ops.sum(ops.square(eps) + LOG_2PI + log_var[:, None, :], axis=-1)
@@ -358,7 +363,9 @@ def log_mean_exp(a, axis: int = -1) -> np.ndarray:
 
 
 def iwae_bound(model, x, k: int, *, batch_size: int = 100, seed: int = 0) -> np.ndarray:
-    """Importance-weighted lower bound ``L_k(x) = E[log (1/k) sum_i p(x, z_i) / q(z_i|x)]`` per image.
+    """Importance-weighted lower bound of each image's log-likelihood.
+
+    ``L_k(x) = E[log (1/k) sum_i p(x, z_i) / q(z_i|x)]``.
 
     One draw of the estimator per image: ``log_mean_exp`` of ``k`` log importance
     weights. ``L_1`` is the ELBO (estimated with one sample); ``L_k`` grows with
@@ -392,7 +399,10 @@ def iwae_bound(model, x, k: int, *, batch_size: int = 100, seed: int = 0) -> np.
         On an invalid argument (the message names it).
     """
     if not callable(getattr(model, "log_importance_weights", None)):
-        raise TypeError(f"model must have a log_importance_weights(x, k, seed) method, got {type(model).__name__}")
+        raise TypeError(
+            "model must have a log_importance_weights(x, k, seed) method, "
+            f"got {type(model).__name__}"
+        )
     k = _v.check_int(k, "k")
     batch_size = _v.check_int(batch_size, "batch_size")
     seed = _v.check_int(seed, "seed", minimum=None)
@@ -435,14 +445,17 @@ class LinearGaussianToy:
         d, m = self.W.shape
         # Exact posterior: precision P = I + Wᵀ W / s², mean = P⁻¹ Wᵀ (x - b) / s².
         self.post_cov = np.linalg.inv(np.eye(m) + self.W.T @ self.W / self.s2)
-        # q(z|x) = N(mean + mean_shift, L Lᵀ) with L the scaled Cholesky factor of the posterior covariance.
+        # q(z|x) = N(mean + mean_shift, L Lᵀ) with L the scaled Cholesky factor of the
+        # posterior covariance.
         self.q_chol = np.linalg.cholesky(self.post_cov) * self.std_scale
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` draws of ``x``, shape ``(n, d)``."""
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((n, self.W.shape[1]))
-        return z @ self.W.T + self.b + math.sqrt(self.s2) * rng.standard_normal((n, self.W.shape[0]))
+        return (
+            z @ self.W.T + self.b + math.sqrt(self.s2) * rng.standard_normal((n, self.W.shape[0]))
+        )
 
     def log_likelihood(self, x) -> np.ndarray:
         """Exact ``log p(x)`` per row, shape ``(n,)``."""
@@ -461,7 +474,9 @@ class LinearGaussianToy:
         z = q_mean[:, None, :] + eps @ self.q_chol.T
         resid = x[:, None, :] - (z @ self.W.T + self.b)
         d = x.shape[1]
-        log_px_z = -0.5 * (np.sum(resid**2, axis=-1) / self.s2 + d * math.log(self.s2) + d * LOG_2PI)
+        log_px_z = -0.5 * (
+            np.sum(resid**2, axis=-1) / self.s2 + d * math.log(self.s2) + d * LOG_2PI
+        )
         log_pz = -0.5 * np.sum(z**2 + LOG_2PI, axis=-1)
         log_qz = -0.5 * np.sum(eps**2 + LOG_2PI, axis=-1) - np.sum(np.log(np.diag(self.q_chol)))
         return log_px_z + log_pz - log_qz

@@ -14,7 +14,8 @@ apiref = _load_apiref()
 
 
 def _public_modules() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(autoencoder_lib.__path__) if not m.name.startswith("_"))
+    modules = pkgutil.iter_modules(autoencoder_lib.__path__)
+    return sorted(m.name for m in modules if not m.name.startswith("_"))
 
 
 def test_every_public_module_has_an_api_page_in_the_toc():
@@ -79,4 +80,5 @@ def test_section_map_resolves_files_and_headings():
     mapping = apiref.section_map(ROOT)
     assert mapping["5"] == "book/ch05_practice/index"
     assert mapping["5.6"] == "book/ch05_practice/5_6_denoising"
-    assert mapping["2.5"] == "book/ch02_core_concepts/first_autoencoder"  # a heading inside the page
+    # a heading inside the page
+    assert mapping["2.5"] == "book/ch02_core_concepts/first_autoencoder"
