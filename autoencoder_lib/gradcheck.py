@@ -49,11 +49,20 @@ def numerical_gradient(
         number (the message names the element; ``param`` is restored first).
     """
     _v.check_callable(f, "f")
-    if not isinstance(param, np.ndarray) or param.dtype != np.float64:
-        raise TypeError(f"param must be a float64 numpy.ndarray, got {type(param).__name__} "
-                        f"of dtype {getattr(param, 'dtype', None)}")
-    _v.as_array(param, "param", nonempty=False)
+    _check_param(param, "param")
     eps = _v.check_number(eps, "eps", low=0.0, low_open=True)
+    return _numerical_gradient(f, param, eps)
+
+
+def _check_param(param, arg: str) -> None:
+    """A float64 NumPy array without NaN or infinity (it is perturbed in place)."""
+    if not isinstance(param, np.ndarray) or param.dtype != np.float64:
+        raise TypeError(f"{arg} must be a float64 numpy.ndarray, got {type(param).__name__} "
+                        f"of dtype {getattr(param, 'dtype', None)}")
+    _v.as_array(param, arg, nonempty=False)
+
+
+def _numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float) -> np.ndarray:
     grad = np.zeros_like(param)
     for idx in np.ndindex(param.shape):
         old = param[idx]
@@ -110,6 +119,10 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     a = _v.as_array(a, "a", nonempty=False, dtype=np.float64)
     b = _v.as_array(b, "b", nonempty=False, dtype=np.float64)
     _v.check_same_shape(a, b, "a", "b")
+    return _relative_error(a, b)
+
+
+def _relative_error(a: np.ndarray, b: np.ndarray) -> float:
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0.0 else float(np.linalg.norm(a - b) / denom)
 
@@ -173,8 +186,9 @@ def check_gradients(
             raise ValueError(
                 f"gradient of {name} must have shape {np.shape(p)}, got {np.shape(g)}"
             )
-        _v.as_array(g, f"gradient of {name}", nonempty=False)
-        errors[name] = relative_error(g, numerical_gradient(f, p, eps=eps))
+        _check_param(p, name)
+        g = _v.as_array(g, f"gradient of {name}", nonempty=False, dtype=np.float64)
+        errors[name] = _relative_error(g, _numerical_gradient(f, p, eps))
     bad = {k: v for k, v in errors.items() if v > tol}
     if bad:
         worst = max(bad, key=bad.get)

@@ -46,7 +46,10 @@ def kl_sparsity(h, rho: float):
         ``sum_j [rho log(rho / q_j) + (1 - rho) log((1 - rho) / (1 - q_j))]`` with
         ``q_j`` the batch mean of unit ``j``, clipped to ``[1e-7, 1 - 1e-7]``.
     """
-    rho = _check_rho(rho)
+    return _kl_sparsity(h, _check_rho(rho))
+
+
+def _kl_sparsity(h, rho: float):
     q = ops.clip(ops.mean(h, axis=0), 1e-7, 1.0 - 1e-7)
     return ops.sum(rho * ops.log(rho / q) + (1.0 - rho) * ops.log((1.0 - rho) / (1.0 - q)))
 
@@ -70,7 +73,7 @@ class KLSparsity(keras.layers.Layer):
         self.beta = _v.check_number(beta, "beta", low=0.0)
 
     def call(self, h):
-        self.add_loss(self.beta * kl_sparsity(h, self.rho))
+        self.add_loss(self.beta * _kl_sparsity(h, self.rho))  # rho was checked in __init__
         return h
 
     def get_config(self):

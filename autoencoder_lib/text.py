@@ -200,6 +200,10 @@ def pad_sequences(
     length = _v.check_int(length, "length")
     if length < longest:
         raise ValueError(f"length={length} is shorter than the longest sequence ({longest})")
+    return _pad(seqs, length, pad_id)
+
+
+def _pad(seqs: list[np.ndarray], length: int, pad_id: int = PAD_ID) -> tuple[np.ndarray, ...]:
     ids = np.full((len(seqs), length), pad_id, dtype=np.int32)
     mask = np.zeros((len(seqs), length), dtype=np.float32)
     for k, s in enumerate(seqs):
@@ -253,9 +257,9 @@ def make_seq2seq_batch(
     length = longest if length is None else _v.check_int(length, "length")
     if length < longest:
         raise ValueError(f"length={length} is shorter than the longest text ({longest})")
-    enc_in, _ = pad_sequences(enc.ids, length=length + 1)
-    dec_in, _ = pad_sequences([np.r_[START_ID, s] for s in enc.ids], length=length + 1)
-    target, mask = pad_sequences([np.r_[s, END_ID] for s in enc.ids], length=length + 1)
+    enc_in, _ = _pad(enc.ids, length + 1)
+    dec_in, _ = _pad([np.r_[START_ID, s].astype(np.int32) for s in enc.ids], length + 1)
+    target, mask = _pad([np.r_[s, END_ID].astype(np.int32) for s in enc.ids], length + 1)
     return Seq2SeqBatch(enc_in, dec_in, target, mask, enc.n_unknown)
 
 

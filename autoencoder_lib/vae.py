@@ -75,6 +75,10 @@ def kl_divergence_normal(mean, log_var):
             f"mean and log_var must have the same 2-D shape (batch, latent_dim), "
             f"got {tuple(mean.shape)} and {tuple(log_var.shape)}"
         )
+    return _kl_divergence_normal(mean, log_var)
+
+
+def _kl_divergence_normal(mean, log_var):
     return 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)
 
 
@@ -262,7 +266,7 @@ class VAE(keras.Model):
         mean, log_var = self.encoder(x, training=training)
         z = self.sampling([mean, log_var])
         logits = self.decoder(z, training=training)
-        return _bernoulli_nll(x, logits), kl_divergence_normal(mean, log_var)
+        return _bernoulli_nll(x, logits), _kl_divergence_normal(mean, log_var)
 
     def _update(self, recon, kl):
         self.loss_tracker.update_state(recon + self.beta * kl)
