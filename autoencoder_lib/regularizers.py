@@ -54,6 +54,10 @@ def _kl_sparsity(h, rho: float):
     return ops.sum(rho * ops.log(rho / q) + (1.0 - rho) * ops.log((1.0 - rho) / (1.0 - q)))
 
 
+_register = keras.saving.register_keras_serializable(package="autoencoder_lib")
+
+
+@_register
 class KLSparsity(keras.layers.Layer):
     """Identity layer that adds ``beta * kl_sparsity(h, rho)`` to the model's loss.
 
@@ -80,6 +84,7 @@ class KLSparsity(keras.layers.Layer):
         return {**super().get_config(), "rho": self.rho, "beta": self.beta}
 
 
+@_register
 class ContractiveDense(keras.layers.Layer):
     """Sigmoid dense layer ``h = sigmoid(x W + b)`` with the contractive penalty.
 

@@ -59,6 +59,7 @@ class TokenDropout(keras.layers.Layer):
         return input_shape
 
     def get_config(self):
+        """The constructor arguments, for saving as a ``.keras`` file."""
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
@@ -80,6 +81,7 @@ class ConcatCode(keras.layers.Layer):
         return (n, t, e + c)
 
     def get_config(self):
+        """The constructor arguments, for saving as a ``.keras`` file."""
         return super().get_config()  # no arguments of its own
 
 
@@ -94,6 +96,7 @@ class NotPadding(keras.layers.Layer):
         return input_shape
 
     def get_config(self):
+        """The constructor arguments, for saving as a ``.keras`` file."""
         return super().get_config()  # no arguments of its own
 
 
@@ -136,4 +139,5 @@ class TiedEmbedding(keras.layers.Layer):
         return ops.take(self.table, ops.cast(inputs, "int32"), axis=0)
 
     def get_config(self):
+        """The constructor arguments, for saving as a ``.keras`` file."""
         return {**super().get_config(), "vocab_size": self.vocab_size, "dim": self.dim}

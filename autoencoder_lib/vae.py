@@ -130,6 +130,7 @@ class Sampling(layers.Layer):
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def get_config(self):
+        """The constructor arguments, for saving as a ``.keras`` file."""
         return {**super().get_config(), "seed": self.seed}
 
     def call(self, inputs):
@@ -323,6 +324,7 @@ class VAE(keras.Model):
         return np.asarray(log_px_z + log_pz - log_qz, dtype=np.float64)
 
     def get_config(self):
+        """The constructor arguments, for saving as a ``.keras`` file."""
         return {
             **super().get_config(),
             "encoder": keras.saving.serialize_keras_object(self.encoder),
@@ -334,6 +336,7 @@ class VAE(keras.Model):
 
     @classmethod
     def from_config(cls, config):
+        """Rebuild a VAE from :meth:`get_config` (encoder and decoder included)."""
         config = dict(config)
         for key in ("encoder", "decoder"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
