@@ -1,4 +1,4 @@
-"""references.bib is a real bibliography (ERRATA E12): every entry is cited, complete
+"""references.bib is a real bibliography: every entry is cited, complete
 and checkable; every citation resolves."""
 
 from __future__ import annotations
