@@ -18,6 +18,7 @@ from autoencoder_lib import (
 )
 from autoencoder_lib import (
     baselines,
+    compare,
     compression,
     data,
     detection,
@@ -59,6 +60,7 @@ TENSORFLOW_FREE = [
     "reproducibility",
     "notebook",
     "models",
+    "compare",
 ]
 
 
@@ -807,6 +809,61 @@ BAD = [
         "denoise",
     ),
     ("baselines.tune_denoiser", lambda: _tune(denoise=lambda a, c: a * 255), ValueError, "x_hat"),
+    # compare
+    (
+        "compare.paired_bootstrap",
+        lambda: compare.paired_bootstrap(P, np.zeros(3)),
+        ValueError,
+        "a and b",
+    ),
+    (
+        "compare.paired_bootstrap",
+        lambda: compare.paired_bootstrap(P, P, confidence=1.0),
+        ValueError,
+        "confidence",
+    ),
+    (
+        "compare.paired_bootstrap",
+        lambda: compare.paired_bootstrap(P, P, n_resamples=10),
+        ValueError,
+        "n_resamples",
+    ),
+    (
+        "compare.paired_bootstrap",
+        lambda: compare.paired_bootstrap(P, P, random_state=-1),
+        ValueError,
+        "random_state",
+    ),
+    (
+        "compare.paired_bootstrap",
+        lambda: compare.paired_bootstrap(np.array([np.nan, 0.0]), P),
+        ValueError,
+        "a",
+    ),
+    (
+        "compare.paired_metric_bootstrap",
+        lambda: compare.paired_metric_bootstrap(LABELS, MAT[:, 0], MAT[:, 1], metric="f1"),
+        ValueError,
+        "metric",
+    ),
+    (
+        "compare.paired_metric_bootstrap",
+        lambda: compare.paired_metric_bootstrap(LABELS, MAT[:, 0], MAT[:3, 1]),
+        ValueError,
+        "score_b",
+    ),
+    (
+        "compare.seed_difference",
+        lambda: compare.seed_difference(P, P, paired="yes"),
+        TypeError,
+        "paired",
+    ),
+    (
+        "compare.seed_difference",
+        lambda: compare.seed_difference(P[:1], P[:1]),
+        ValueError,
+        "a and b",
+    ),
     # noise
     (
         "noise.add_gaussian_noise",
