@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import subprocess
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -119,7 +122,7 @@ def test_default_cache_follows_keras_home(monkeypatch, tmp_path):
 
 
 def test_registered_hashes_match_the_documented_mirror():
-    """The hashes are the ones published with the offline mirror (shared/data/README.md)."""
+    """The hashes of the published files, which the offline mirror holds byte for byte."""
     expected = {
         "fashion-mnist/train-images-idx3-ubyte.gz": "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
         "fashion-mnist/t10k-labels-idx1-ubyte.gz": "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
@@ -128,6 +131,23 @@ def test_registered_hashes_match_the_documented_mirror():
     for name, sha in expected.items():
         assert data.REMOTE_FILES[name].sha256 == sha
         assert data.REMOTE_FILES[name].url.startswith("https://")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_make_data_key_hashes_the_registry_that_data_reads():
+    out = subprocess.run(["make", "-s", "data-key"], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    sums = sorted(f'"{remote.sha256}"\n' for remote in data.REMOTE_FILES.values())
+    digest = hashlib.sha256("".join(sums).encode()).hexdigest()[:16]
+    assert out.stdout.strip() == f"key={digest}"
+
+
+def test_the_registry_ships_as_package_data():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "datasets.json" in pyproject["tool"]["setuptools"]["package-data"]["autoencoder_lib"]
+    assert (ROOT / "autoencoder_lib" / "datasets.json").is_file()
 
 
 # ---------------------------------------------------------------- IDX
