@@ -11,11 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import find_browser as fb  # scripts/find_browser.py (pytest's pythonpath)
 import pytest
-
-from .test_site import ROOT, load_find_browser
-
-fb = load_find_browser()
+from site_tools import ROOT
 
 
 def _exe(path: Path) -> Path:

@@ -1,6 +1,6 @@
 """Launch buttons and hosted notebooks: bookconf's rule, Binder's files, Colab's first cell.
 
-The built-site side (two builds, both states) is in tests/test_site.py; these
+The built-site side (a tiny book built in both states) is in tests/test_site.py; these
 tests are fast and need no build.
 """
 
@@ -10,24 +10,15 @@ import importlib.util
 import os
 import re
 import subprocess
-from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
+import bookconf  # book/_ext/bookconf.py (pytest's pythonpath), the rule the build uses
+from site_tools import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SNIPPET = ROOT / "binder" / "colab_first_cell.py"
 
 
-def _bookconf():
-    spec = importlib.util.spec_from_file_location("bookconf", ROOT / "book" / "_ext" / "bookconf.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _theme_options(monkeypatch, url: str, env: dict[str, str] | None = None) -> dict:
-    bookconf = _bookconf()
     for key in (bookconf.REPOSITORY_ENV, bookconf.BRANCH_ENV):
         monkeypatch.delenv(key, raising=False)
     for key, value in (env or {}).items():

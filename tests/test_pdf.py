@@ -1,25 +1,20 @@
 """The PDF edition (`make pdf` -> _build/pdf/book.pdf): every chapter, formulas, figures.
 
-Marked `pdf` and left out of `make test` (pyproject's addopts deselect it):
-`make test-pdf` builds the PDF, then runs these tests. pypdfium2 turns the
-pages into text and one page into pixels.
+Marked `pdf` (the tier hook in the root conftest.py) and left out of `make test`
+(pyproject's addopts deselect it): `make test-pdf` builds the PDF, then runs these
+tests. pypdfium2 turns the pages into text and one page into pixels.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
+from site_tools import ROOT, toc_chapters, toc_files
 
-from .conftest import toc_files
-
-ROOT = Path(__file__).resolve().parent.parent
 PDF = ROOT / "_build" / "pdf" / "book.pdf"
-
-pytestmark = pytest.mark.pdf
 
 
 def _title(entry: str) -> str:
@@ -31,13 +26,6 @@ def _title(entry: str) -> str:
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def _chapters() -> list[str]:
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [c["file"] for c in toc["chapters"]]
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +53,7 @@ def test_the_pdf_is_newer_than_every_page_it_prints():
 
 def test_every_chapter_title_is_in_the_pdf(pages_text):
     text = "".join(pages_text)
-    titles = [_title(c) for c in _chapters()]
+    titles = [_title(c) for c in toc_chapters()]
     assert len(titles) >= 7
     missing = [t for t in titles if _squash(t) not in text]
     assert not missing, f"chapter titles not found in the PDF text: {missing}"

@@ -14,75 +14,20 @@ Needs `make book` first and Debian's `chromium`, like tests/test_site.py.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, urlparse
 
 import pytest
+from site_tools import GLOSSARY_DOC, JS_SEARCH, Visit, search_expectations, toc_files
 
-from .test_site import PAGES, ROOT, Visit, base_url, browser, site  # noqa: F401 (fixtures)
-
-pytestmark = pytest.mark.browser
-
-GLOSSARY_DOC = "book/ch01_background/glossary"
+PAGES = [page + ".html" for page in toc_files()]
 # The house rule for code and printed output (README, "Writing a chapter").
 CODE_COLUMNS = 79
 DESKTOP, PHONE = 1280, 390
-# Words a reader types that neither the glossary nor jieba's reading of a title
-# yields on its own (issue 12: 去噪 found no page).
-EXTRA_QUERIES = ("去噪", "自编码器", "反向传播算法", "去噪自编码器")
-_HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
-_TITLE_BREAK = re.compile(r"[^\u4e00-\u9fff]+|[与和及的]")
 
 
 # ---------------------------------------------------------------- search
-
-
-def glossary_terms() -> list[str]:
-    text = (ROOT / "book" / "ch01_background" / "glossary.md").read_text(encoding="utf-8")
-    terms = []
-    for block in re.findall(r"```\{glossary\}\n(.*?)```", text, flags=re.S):
-        terms += [ln.strip() for ln in block.splitlines() if ln.strip() and not ln[0].isspace()]
-    return terms
-
-
-def search_index(site_dir) -> dict:
-    import json
-
-    text = (site_dir / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
-
-
-def search_expectations(site_dir) -> dict[str, set[str]]:
-    """Query -> the docnames it must return.
-
-    Queries: every glossary term; every phrase of a page title (the title cut at
-    punctuation, Latin text and 与/和/及/的) and every word jieba finds in it;
-    EXTRA_QUERIES. Each must return every page whose title holds it, and a
-    glossary term also the glossary.
-    """
-    import jieba
-
-    index = search_index(site_dir)
-    titles = dict(zip(index["docnames"], index["titles"]))
-    queries: dict[str, set[str]] = {term: {GLOSSARY_DOC} for term in glossary_terms()}
-    for title in titles.values():
-        words = [p for p in _TITLE_BREAK.split(title) if len(p) >= 2]
-        words += [w for w in jieba.lcut(title) if _HAN_WORD.fullmatch(w)]
-        for word in words:
-            queries.setdefault(word, set())
-    for word in EXTRA_QUERIES:
-        queries.setdefault(word, set())
-    for query, docs in queries.items():
-        docs |= {doc for doc, title in titles.items() if query in title}
-    return queries
-
-
-# Sphinx's own search (searchtools.js, with the book's query splitter), minus
-# the drawing of the result list; returns the docnames in result order.
-JS_SEARCH = """(q) => {
-  const [query, terms, excluded, highlight, objects] = Search._parseQuery(q);
-  return Search._performSearch(query, terms, excluded, highlight, objects).map((r) => r[0]);
-}"""
+# The queries and the pages each must find: site_tools.search_expectations
+# (scripts/search_report.py prints the same for a built site).
 
 
 def test_search_finds_every_glossary_and_title_term(browser, base_url, site):
@@ -129,19 +74,10 @@ def test_search_page_finds_whole_terms(browser, base_url, query, pages):
 
 
 class SizedVisit(Visit):
-    """A first visit (fresh browser context) at a given window width, with the console."""
+    """A first visit (fresh browser context) at a given window width, typeset and with its fonts."""
 
     def __init__(self, browser, base_url: str, path: str, width: int):  # noqa: D107
-        self.base = base_url
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.page = self.context.new_page()
-        self.requests, self.failed, self.errors, self.console = [], [], [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.console.append(m.text))
-        self.page.goto(base_url + path, wait_until="networkidle")
+        super().__init__(browser, base_url, path, width=width)
         self.page.evaluate("""async () => {
             if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
             await document.fonts.ready;
