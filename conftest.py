@@ -29,7 +29,9 @@ import datetime
 import fnmatch
 import json
 import os
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -62,6 +64,8 @@ SLOW_TESTS = frozenset({
 #: Fixtures that need the built site (and, for the last two, Chromium).
 BROWSER_FIXTURES = frozenset({"site", "base_url", "browser"})
 PDF_MODULES = frozenset({"tests/test_pdf.py"})
+TIERS = ("notebook", "browser", "slow", "pdf")
+_COLLECTED = pytest.StashKey[dict]()
 
 
 def budget_of(notebook: str) -> int:
@@ -100,6 +104,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         for tier in sorted(tiers_of(item)):
             item.add_marker(tier)
+    # Every item this session collected, with all its tier markers (however given), for
+    # tests/test_tiers.py: a marker added anywhere else shows up here too.
+    config.stash[_COLLECTED] = {
+        item.nodeid: sorted({m.name for m in item.iter_markers()} & set(TIERS)) for item in items
+    }
+
+
+@pytest.fixture
+def tier_rules(request) -> SimpleNamespace:
+    """This plugin (its tables and report functions) and the tiers of every collected item."""
+    return SimpleNamespace(plugin=sys.modules[__name__],
+                           collected=request.config.stash.get(_COLLECTED, {}))
 
 
 # ------------------------------------------------------------------ timing report
