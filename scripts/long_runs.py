@@ -138,7 +138,8 @@ def make_record(facts: dict, command: str, result: dict) -> dict:
 
 def write_record(path: Path, record: dict) -> None:
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(ROOT)} after {record['total_seconds'] / 60:.1f} min")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"wrote {shown} after {record['total_seconds'] / 60:.1f} min")
 
 
 def tf_version() -> str:
