@@ -161,7 +161,8 @@ class NotebookTimes:
 def format_table(rows: list[dict]) -> list[str]:
     """The report as text lines: notebook, wall time, budget, over/under, slowest first."""
     width = max([len("notebook")] + [len(r["notebook"]) for r in rows])
-    lines = [f"{'notebook':<{width}}  {'cells':>5}  {'wall/s':>7}  {'budget/s':>8}  {'over/under':>10}"]
+    lines = [f"{'notebook':<{width}}  {'cells':>5}  {'wall/s':>7}  {'budget/s':>8}  "
+             f"{'over/under':>10}"]
     for r in rows:
         verdict = f"OVER {-r['margin']:.1f}" if r["over"] else f"under {r['margin']:.1f}"
         note = "  (failed)" if r["failed"] else ""

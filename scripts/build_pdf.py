@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from site_tools import CHROMIUM_FLAGS, ROOT, QuietHandler, serve
+from site_tools import CHROMIUM_FLAGS, QuietHandler, serve
 
 TIMEOUT_MS = 180_000
 
@@ -121,7 +121,8 @@ def build_pdf(src: Path, out: Path, chromium: str) -> dict:
     with serve(src, _SingleHtmlHandler) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
         page = browser.new_page(viewport={"width": 1200, "height": 1600})
-        page.on("request", lambda r: r.url.startswith((base, "data:", "blob:")) or external.append(r.url))
+        local = (base, "data:", "blob:")
+        page.on("request", lambda r: r.url.startswith(local) or external.append(r.url))
         page.goto(base + "index.html", wait_until="networkidle", timeout=TIMEOUT_MS)
         page.add_style_tag(content=PRINT_CSS)
         info = page.evaluate(WAIT_JS)
@@ -130,7 +131,8 @@ def build_pdf(src: Path, out: Path, chromium: str) -> dict:
         if info["rawMath"]:
             raise RuntimeError(f"{info['rawMath']} formulas were not typeset by MathJax")
         if info["tex"] != info["math"]:
-            raise RuntimeError(f"{info['math']} formulas on the page but MathJax typeset {info['tex']}")
+            raise RuntimeError(f"{info['math']} formulas on the page "
+                               f"but MathJax typeset {info['tex']}")
         if info["mathErrors"]:
             raise RuntimeError(f"MathJax reported {info['mathErrors']} TeX errors")
         page.emulate_media(media="print")
@@ -140,7 +142,8 @@ def build_pdf(src: Path, out: Path, chromium: str) -> dict:
             margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"},
             display_header_footer=True, header_template="<span></span>",
             footer_template=('<div style="font-size:8px;width:100%;text-align:center;">'
-                             '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'),
+                             '<span class="pageNumber"></span> / '
+                             '<span class="totalPages"></span></div>'),
         )
         browser.close()
     if external:

@@ -104,7 +104,10 @@ RUNS: dict[str, LongRun] = {
 
 
 def run_notebook_copy(notebook: Path, env: dict[str, str], capture: str) -> tuple[object, dict]:
-    """Execute a copy of ``notebook`` with ``env`` set; return ``json.loads`` of ``capture``, and run facts."""
+    """Execute a copy of ``notebook`` with ``env`` set.
+
+    Returns ``json.loads`` of the kernel variable ``capture``, and the run's facts.
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -115,7 +118,8 @@ def run_notebook_copy(notebook: Path, env: dict[str, str], capture: str) -> tupl
     load_before = os.getloadavg()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": tmp}}).execute()
+        NotebookClient(nb, timeout=None, kernel_name="python3",
+                       resources={"metadata": {"path": tmp}}).execute()
     elapsed = time.perf_counter() - start
     load_after = os.getloadavg()
     facts = {
@@ -125,7 +129,8 @@ def run_notebook_copy(notebook: Path, env: dict[str, str], capture: str) -> tupl
             f"运行前后 1 分钟平均负载 {load_before[0]:.1f} / {load_after[0]:.1f}"
         ),
         "total_seconds": round(elapsed, 1),
-        "versions": {"tensorflow": tf_version(), **{n: version(n) for n in ("keras", "numpy", "scikit-learn")}},
+        "versions": {"tensorflow": tf_version(),
+                     **{n: version(n) for n in ("keras", "numpy", "scikit-learn")}},
     }
     return json.loads(nb.cells[-1].outputs[0]["text"]), facts
 
@@ -143,7 +148,7 @@ def write_record(path: Path, record: dict) -> None:
 
 
 def tf_version() -> str:
-    """Version of TensorFlow, installed as ``tensorflow-cpu`` on Linux x86-64, else ``tensorflow``."""
+    """Version of TensorFlow (``tensorflow-cpu`` on Linux x86-64, else ``tensorflow``)."""
     for name in ("tensorflow-cpu", "tensorflow"):
         try:
             return version(name)
@@ -158,14 +163,15 @@ def _parser(prog: str, name: str | None) -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     if name is None:
         parser.add_argument("name", nargs="?", choices=sorted(RUNS), help="which long run")
-        parser.add_argument("--list", action="store_true", help="list the long runs and their records")
+        parser.add_argument("--list", action="store_true",
+                            help="list the long runs and their records")
     parser.add_argument("--epochs", type=int, default=None,
                         help="training epochs, for the runs that take them (default 30)")
     return parser
 
 
 def main(argv: list[str], *, prog: str = "scripts/long_runs.py", name: str | None = None) -> int:
-    """Run one long run and write its record; ``name`` fixed by a script that runs only that one."""
+    """Run one long run and write its record (``name``: fixed by a script that runs one)."""
     parser = _parser(prog, name)
     args = parser.parse_args(argv)
     if name is None and (args.list or not args.name):

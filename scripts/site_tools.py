@@ -153,15 +153,16 @@ class Visit:
         self.console: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response",
-                     lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
+        self.page.on("response", lambda r: r.status >= 400
+                     and self.failed.append(f"{r.url} (HTTP {r.status})"))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("console", lambda m: self.console.append(m.text))
         self.page.goto(base_url + path, wait_until="networkidle")
 
     def external(self) -> list[str]:
         """Requests that left the served site (``data:``, ``blob:`` and ``about:`` stay local)."""
-        return [u for u in self.requests if not u.startswith((self.base, "data:", "blob:", "about:"))]
+        local = (self.base, "data:", "blob:", "about:")
+        return [u for u in self.requests if not u.startswith(local)]
 
     def close(self):
         self.context.close()

@@ -58,7 +58,8 @@ def register(monkeypatch):
     """Point REMOTE_FILES[name] at a local file:// URL with the file's real hash."""
 
     def _register(name: str, source: Path, *, sha256: str | None = None) -> data.RemoteFile:
-        remote = data.RemoteFile(source.resolve().as_uri(), sha256 or sha256_of(source), source.stat().st_size)
+        remote = data.RemoteFile(source.resolve().as_uri(), sha256 or sha256_of(source),
+                                 source.stat().st_size)
         monkeypatch.setitem(data.REMOTE_FILES, name, remote)
         return remote
 
@@ -117,7 +118,7 @@ def base_url(site):
 
 @pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium: CHROMIUM, else a system one, else Playwright's (scripts/find_browser.py)."""
+    """Headless Chromium: CHROMIUM, else a system one, else Playwright's (find_browser.py)."""
     import find_browser
     from playwright.sync_api import sync_playwright
 

@@ -35,7 +35,8 @@ def bare(tmp_path, monkeypatch):
         calls.append(cache)
         raise AssertionError("the installer must not run here")
 
-    kwargs = dict(cache=tmp_path / "cache", locate=lambda cache: None, install=installer, system_paths=())
+    kwargs = dict(cache=tmp_path / "cache", locate=lambda cache: None, install=installer,
+                  system_paths=())
     return tmp_path, kwargs, calls
 
 
@@ -154,6 +155,7 @@ def test_script_prints_the_path_or_the_message(tmp_path):
     ok = subprocess.run([sys.executable, script], env={**os.environ, "CHROMIUM": str(exe)},
                         capture_output=True, text=True)
     assert ok.returncode == 0 and ok.stdout.strip() == str(exe.resolve())
-    bad = subprocess.run([sys.executable, script], env={**os.environ, "CHROMIUM": str(tmp_path / "x")},
+    bad = subprocess.run([sys.executable, script],
+                         env={**os.environ, "CHROMIUM": str(tmp_path / "x")},
                          capture_output=True, text=True)
     assert bad.returncode == 1 and not bad.stdout and "three ways" in bad.stderr

@@ -34,7 +34,8 @@ def test_the_notebook_displays_its_record_and_reads_the_switch(name):
     nb = nbformat.read(ROOT / run.notebook, as_version=4)
     display = [c.source for c in nb.cells if long_runs.SKIP_TAG in c.metadata.get("tags", [])]
     record_name = (ROOT / run.record).name
-    assert any(record_name in source for source in display), f"no {long_runs.SKIP_TAG} cell reads it"
+    assert any(record_name in source for source in display), (
+        f"no {long_runs.SKIP_TAG} cell reads {record_name}")
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert run.switch in code and run.capture in code
 
@@ -55,7 +56,8 @@ def test_a_fixed_setting_takes_no_epochs():
 @pytest.mark.parametrize("prog, name, argv, command", [
     ("scripts/long_runs.py", None, ["latent_sweep_long", "--epochs", "7"],
      "scripts/long_runs.py latent_sweep_long --epochs 7"),
-    ("scripts/ch5_long_sweep.py", "latent_sweep_long", [], "scripts/ch5_long_sweep.py --epochs 30"),
+    ("scripts/ch5_long_sweep.py", "latent_sweep_long", [],
+     "scripts/ch5_long_sweep.py --epochs 30"),
 ])
 def test_a_run_writes_the_one_layout(tmp_path, monkeypatch, prog, name, argv, command):
     seen = {}
@@ -73,6 +75,7 @@ def test_a_run_writes_the_one_layout(tmp_path, monkeypatch, prog, name, argv, co
     assert tuple(written) == long_runs.RECORD_KEYS
     assert written["command"] == command
     epochs = int(command.split()[-1])
-    assert written["result"] == {"epochs": epochs, "rows": [{"k": 2, "ae": 1.0, "pca": 2.0, "seconds": 3.1}]}
+    rows = [{"k": 2, "ae": 1.0, "pca": 2.0, "seconds": 3.1}]
+    assert written["result"] == {"epochs": epochs, "rows": rows}
     assert seen["env"] == {"CH5_SWEEP_EPOCHS": str(epochs)} and seen["capture"] == "rows"
     assert seen["notebook"] == ROOT / "book" / "ch05_practice" / "5_4_latent_sweep.ipynb"

@@ -19,7 +19,10 @@ PDF = ROOT / "_build" / "pdf" / "book.pdf"
 
 def _title(entry: str) -> str:
     md, nb = ROOT / (entry + ".md"), ROOT / (entry + ".ipynb")
-    text = md.read_text(encoding="utf-8") if md.is_file() else nbformat.read(nb, as_version=4).cells[0].source
+    if md.is_file():
+        text = md.read_text(encoding="utf-8")
+    else:
+        text = nbformat.read(nb, as_version=4).cells[0].source
     title = re.search(r"^# (.+)$", text, flags=re.M).group(1).strip()
     return title.replace("`", "")  # inline code marks do not print
 
@@ -33,7 +36,8 @@ def pdf():
     import pypdfium2 as pdfium
 
     if not PDF.is_file():
-        pytest.fail(f"{PDF.relative_to(ROOT)} not found: run `make pdf` (or `make test-pdf`)", pytrace=False)
+        pytest.fail(f"{PDF.relative_to(ROOT)} not found: run `make pdf` (or `make test-pdf`)",
+                    pytrace=False)
     doc = pdfium.PdfDocument(str(PDF))
     yield doc
     doc.close()

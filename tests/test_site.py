@@ -40,11 +40,13 @@ def test_page_loads_everything_locally(browser, base_url, path):
         if page.locator(".math").count():
             page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
             assert page.locator("mjx-container").count() >= page.locator(".math").count()
-            assert page.locator("mjx-merror, .MathJax_Error").count() == 0, "MathJax reported a TeX error"
+            errors = page.locator("mjx-merror, .MathJax_Error").count()
+            assert errors == 0, "MathJax reported a TeX error"
         if page.locator("pre.mermaid, div.mermaid").count():
             page.wait_for_selector(".mermaid svg", timeout=20_000)
         broken = page.evaluate(
-            "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+            "Array.from(document.images)"
+            ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
         )
         assert not broken, f"images that did not load: {broken}"
         page.wait_for_load_state("networkidle")
@@ -181,7 +183,8 @@ def _tiny_book(where: Path) -> Path:
     for folder in ("_ext", "_static"):
         (src / "book" / folder).symlink_to(ROOT / "book" / folder, target_is_directory=True)
     (src / "_toc.yml").write_text(
-        f"format: jb-book\nroot: book/index\nchapters:\n  - file: {NOTEBOOK_PAGE}\n", encoding="utf-8")
+        f"format: jb-book\nroot: book/index\nchapters:\n  - file: {NOTEBOOK_PAGE}\n",
+        encoding="utf-8")
     (src / "book" / "index.md").write_text("# 一本很小的书\n\n只有两页。\n", encoding="utf-8")
     real = nbformat.read(ROOT / (NOTEBOOK_PAGE + ".ipynb"), as_version=4)
     nb = nbformat.v4.new_notebook(metadata=real.metadata)
@@ -205,8 +208,8 @@ def tiny_sites(tmp_path_factory) -> dict[str, Path]:
         env = {**os.environ, "AUTOENCODER_BOOK_REPOSITORY": repository,
                "AUTOENCODER_BOOK_BRANCH": "test-branch"}
         builds[state] = (out, subprocess.Popen(
-            [str(jb), "build", str(src), "--path-output", str(out), "--warningiserror", "--nitpick",
-             "--keep-going", "--quiet"],
+            [str(jb), "build", str(src), "--path-output", str(out), "--warningiserror",
+             "--nitpick", "--keep-going", "--quiet"],
             cwd=src, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
     sites = {}
     for state, (out, build) in builds.items():
@@ -221,7 +224,8 @@ def test_repository_setting_decides_the_buttons_of_the_default_build(site):
     repo = (os.environ.get("AUTOENCODER_BOOK_REPOSITORY") or _configured_repository()).strip()
     repo = "" if repo.lower() in {"off", "none"} else repo
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    branch = os.environ.get("AUTOENCODER_BOOK_BRANCH") or config["repository"].get("branch") or "main"
+    branch = (os.environ.get("AUTOENCODER_BOOK_BRANCH") or config["repository"].get("branch")
+              or "main")
     page = site / (NOTEBOOK_PAGE + ".html")
     if repo:
         _assert_buttons(page, repo, branch)
@@ -237,7 +241,8 @@ def test_one_setting_turns_all_buttons_on_or_off(tiny_sites):
     _assert_buttons(page, TEST_REPOSITORY, "test-branch")
     index_links = _hrefs(on / "book" / "index.html")
     assert TEST_REPOSITORY in index_links, "a Markdown page gets the repository button too"
-    assert not any("mybinder.org" in h for h in index_links), "launch buttons only on notebook pages"
+    assert not any("mybinder.org" in h for h in index_links), (
+        "launch buttons only on notebook pages")
     # The buttons are links the reader clicks: the page still loads nothing from another host.
     parser = _Loads()
     parser.feed(page.read_text(encoding="utf-8"))

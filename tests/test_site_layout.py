@@ -53,7 +53,8 @@ def test_search_finds_every_glossary_and_title_term(browser, base_url, site):
         ("反向传播", [GLOSSARY_DOC, "book/ch03_algorithm/3_3_backprop"]),
         ("梯度下降", [GLOSSARY_DOC, "book/ch03_algorithm/3_3_backprop"]),
         ("去噪", ["book/ch05_practice/5_6_denoising"]),
-        ("自动编码器", [GLOSSARY_DOC, "book/ch05_practice/5_6_denoising", "book/ch04_math/4_6_linear_ae_pca"]),
+        ("自动编码器", [GLOSSARY_DOC, "book/ch05_practice/5_6_denoising",
+                   "book/ch04_math/4_6_linear_ae_pca"]),
         ("转置卷积", [GLOSSARY_DOC, "book/ch05_practice/5_5_conv_autoencoder"]),
         ("峰值信噪比", [GLOSSARY_DOC]),
     ],
@@ -61,11 +62,14 @@ def test_search_finds_every_glossary_and_title_term(browser, base_url, site):
 def test_search_page_finds_whole_terms(browser, base_url, query, pages):
     v = Visit(browser, base_url, "search.html?q=" + quote(query))
     try:
-        v.page.wait_for_function("Search.status && Search.status.innerText.trim().length > 0", timeout=20_000)
+        v.page.wait_for_function("Search.status && Search.status.innerText.trim().length > 0",
+                                 timeout=20_000)
         hrefs = v.page.eval_on_selector_all("ul.search li > a", "els => els.map(a => a.href)")
         found = {urlparse(h).path.lstrip("/").removesuffix(".html") for h in hrefs}
-        assert set(pages) <= found, f"{query}: missing {sorted(set(pages) - found)}; found {sorted(found)}"
-        assert not v.failed and not v.external() and not v.errors, (v.failed, v.external(), v.errors)
+        assert set(pages) <= found, (
+            f"{query}: missing {sorted(set(pages) - found)}; found {sorted(found)}")
+        problems = (v.failed, v.external(), v.errors)
+        assert not any(problems), problems
     finally:
         v.close()
 
@@ -74,12 +78,13 @@ def test_search_page_finds_whole_terms(browser, base_url, query, pages):
 
 
 class SizedVisit(Visit):
-    """A first visit (fresh browser context) at a given window width, typeset and with its fonts."""
+    """A first visit (fresh browser context) at a given window width, typeset, fonts loaded."""
 
     def __init__(self, browser, base_url: str, path: str, width: int):  # noqa: D107
         super().__init__(browser, base_url, path, width=width)
         self.page.evaluate("""async () => {
-            if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+            if (window.MathJax && MathJax.startup && MathJax.startup.promise)
+              await MathJax.startup.promise;
             await document.fonts.ready;
         }""")
 
@@ -107,7 +112,8 @@ JS_LONG_CODE_LINES = """() => {
       probe.textContent = line;
       const width = probe.getBoundingClientRect().width;
       if (width > inner + 0.5)
-        long.push(`${where} line of ${Math.round(width / charWidth)} columns (column holds ${holds}): ${line.trim().slice(0, 60)}`);
+        long.push(`${where} line of ${Math.round(width / charWidth)} columns `
+          + `(column holds ${holds}): ${line.trim().slice(0, 60)}`);
     }
     probe.remove();
   }
@@ -124,7 +130,8 @@ JS_WIDE_FORMULAS = """() => {
     const box = item.typesetRoot;
     const column = box.parentElement.clientWidth;
     if (box.scrollWidth > column + 1)
-      wide.push(`${box.scrollWidth} px in a ${column} px column: ${item.math.trim().replace(/\\s+/g, " ").slice(0, 70)}`);
+      wide.push(`${box.scrollWidth} px in a ${column} px column: `
+        + item.math.trim().replace(/\\s+/g, " ").slice(0, 70));
   }
   return wide;
 }"""
@@ -142,7 +149,9 @@ JS_OVERFLOW = """(width) => {
       if (o === "auto" || o === "scroll" || o === "hidden") { clipped = true; break; }
       p = p.parentElement;
     }
-    if (!clipped) out.push(`${el.tagName.toLowerCase()}.${el.className}: right edge ${Math.round(r.right)} px`);
+    if (!clipped)
+      out.push(`${el.tagName.toLowerCase()}.${el.className}: `
+        + `right edge ${Math.round(r.right)} px`);
   }
   return out.slice(0, 8);
 }"""
@@ -156,7 +165,8 @@ def _desktop(browser, base_url, path) -> dict:
         v = SizedVisit(browser, base_url, path, DESKTOP)
         try:
             v.page.wait_for_load_state("networkidle")
-            icon = v.page.evaluate("() => { const l = document.querySelector('link[rel~=icon]'); return l && l.href; }")
+            icon = v.page.evaluate("() => { const l = document.querySelector('link[rel~=icon]');"
+                                   " return l && l.href; }")
             _DESKTOP[path] = {
                 "wide": v.page.evaluate(JS_WIDE_FORMULAS),
                 "code": v.page.evaluate(JS_LONG_CODE_LINES),
@@ -187,7 +197,8 @@ def test_code_lines_fit_the_column(browser, base_url, path):
 def test_the_column_holds_the_house_line_length(browser, base_url):
     """At 1280 px a code cell holds the 79 characters the house style allows."""
     code = _desktop(browser, base_url, "book/ch03_algorithm/3_3_backprop.html")["code"]
-    assert code["narrowest"] >= CODE_COLUMNS, f"a code cell holds only {code['narrowest']} characters"
+    assert code["narrowest"] >= CODE_COLUMNS, (
+        f"a code cell holds only {code['narrowest']} characters")
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -200,11 +211,14 @@ def test_display_formulas_fit_the_column(browser, base_url, path):
 def test_first_visit_is_clean(browser, base_url, path):
     seen = _desktop(browser, base_url, path)
     assert not [m for m in seen["console"] if "invalid theme mode" in m.lower()], seen["console"]
-    assert not [m for m in seen["console"] if "failed to load resource" in m.lower()], seen["console"]
+    assert not [m for m in seen["console"] if "failed to load resource" in m.lower()], (
+        seen["console"])
     assert not seen["failed"], seen["failed"]
-    assert seen["icon"] and seen["icon_status"] == 200, f"favicon {seen['icon']}: HTTP {seen['icon_status']}"
+    assert seen["icon"] and seen["icon_status"] == 200, (
+        f"favicon {seen['icon']}: HTTP {seen['icon_status']}")
     assert seen["top_bar"] == 0, "the top bar repeats the sidebar's search field"
-    assert seen["search_fields"] == 1, f"{seen['search_fields']} visible search entry points, expected 1"
+    assert seen["search_fields"] == 1, (
+        f"{seen['search_fields']} visible search entry points, expected 1")
 
 
 @pytest.mark.parametrize("path", PAGES)

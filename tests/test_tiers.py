@@ -42,13 +42,14 @@ def _tests_tiers(tier_rules) -> dict[str, list[str]]:
     every_file = {f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py")}
     if wanted | every_file <= files:
         return collected
-    # This session collected only part of tests/ (e.g. `pytest tests/test_tiers.py`): collect it all.
+    # This session collected only part of tests/ (`pytest tests/test_tiers.py`): collect it all.
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", "-m", "slow",
          "tests"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     slow = [ln.strip() for ln in out.stdout.splitlines() if "::" in ln]
-    return {**{n: t for n, t in collected.items() if "slow" not in t}, **{n: ["slow"] for n in slow}}
+    others = {n: t for n, t in collected.items() if "slow" not in t}
+    return {**others, **{n: ["slow"] for n in slow}}
 
 
 def test_every_tier_marker_is_registered():
@@ -85,8 +86,8 @@ def test_browser_and_pdf_tiers_are_the_site_and_pdf_tests(tier_rules):
         if path == "tests/test_site_layout.py":
             assert "browser" in marks, nodeid
         assert ("pdf" in marks) == (path == "tests/test_pdf.py"), nodeid
-    assert "browser" not in tiers.get("tests/test_site.py::test_one_setting_turns_all_buttons_on_or_off",
-                                      [])
+    tiny_book = "tests/test_site.py::test_one_setting_turns_all_buttons_on_or_off"
+    assert "browser" not in tiers.get(tiny_book, [])
 
 
 def test_every_makefile_tier_keeps_pdf_out_and_fast_leaves_out_only_the_heavy_tiers():
@@ -94,8 +95,8 @@ def test_every_makefile_tier_keeps_pdf_out_and_fast_leaves_out_only_the_heavy_ti
     variables = dict(re.findall(r"^([A-Z_]+) :?= (.*)$", text, flags=re.M))
     assert variables["FAST_TIER"] == FAST_TIER
     assert variables["NB_TIER"] == "notebook and not pdf"
-    assert re.search(r"^test-fast: .*\n\t\$\(PYTEST\) -p no:xdist -m '\$\(FAST_TIER\)' tests ", text,
-                     flags=re.M), "make test-fast runs the fast tier of tests/"
+    recipe = r"^test-fast: .*\n\t\$\(PYTEST\) -p no:xdist -m '\$\(FAST_TIER\)' tests "
+    assert re.search(recipe, text, flags=re.M), "make test-fast runs the fast tier of tests/"
 
 
 # ------------------------------------------------------------------ one home for helpers
@@ -122,7 +123,8 @@ def test_test_modules_do_not_import_each_other():
     pattern = re.compile(r"^\s*(from|import)\s+(\.|tests\.)test_\w+", flags=re.M)
     offenders = [str(p.relative_to(ROOT)) for p in _python_files("tests")
                  if pattern.search(p.read_text(encoding="utf-8"))]
-    assert not offenders, f"move what they share to tests/conftest.py or scripts/site_tools.py: {offenders}"
+    assert not offenders, (
+        f"move what they share to tests/conftest.py or scripts/site_tools.py: {offenders}")
 
 
 def test_one_quiet_server_and_one_set_of_chromium_flags():
@@ -131,7 +133,8 @@ def test_one_quiet_server_and_one_set_of_chromium_flags():
         if path.name in {"site_tools.py", "test_tiers.py"}:
             continue
         assert "ThreadingHTTPServer" not in text, f"{path.name}: use site_tools.serve"
-        assert "--disable-background-networking" not in text, f"{path.name}: use site_tools.CHROMIUM_FLAGS"
+        assert "--disable-background-networking" not in text, (
+            f"{path.name}: use site_tools.CHROMIUM_FLAGS")
         assert "```\\{glossary\\}" not in text, f"{path.name}: use site_tools.glossary_entries"
 
 
@@ -182,5 +185,6 @@ def test_the_readme_budget_line_points_to_the_report(tier_rules):
     line = next(ln for ln in readme.splitlines() if ln.startswith("- Budget:"))
     paragraph = readme[readme.index(line):].split("\n\n")[0]
     assert "NOTEBOOK_BUDGETS" in paragraph and "notebook_times.json" in paragraph
-    for seconds in {tier_rules.plugin.DEFAULT_BUDGET_S, *tier_rules.plugin.NOTEBOOK_BUDGETS.values()}:
+    plugin = tier_rules.plugin
+    for seconds in {plugin.DEFAULT_BUDGET_S, *plugin.NOTEBOOK_BUDGETS.values()}:
         assert f"{seconds} s" in paragraph, seconds

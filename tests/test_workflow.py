@@ -98,7 +98,8 @@ def test_every_run_line_is_a_makefile_target(wf):
         assert len(lines) == 1, f"{job}: one command per step, got {lines}"
         match = RUN_LINE.match(lines[0])
         assert match, f"{job}: `{lines[0]}` is not `make <target>`"
-        assert match["target"] in targets, f"{job}: make {match['target']}: no such Makefile target"
+        assert match["target"] in targets, (
+            f"{job}: make {match['target']}: no such Makefile target")
 
 
 def test_publishes_to_pages_from_the_default_branch_only(wf):
@@ -121,7 +122,7 @@ def test_actions_are_official_and_pinned_to_a_major_version(wf):
 
 
 def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """`make -s ARGS` in the repository, with this session's venv if it is one the Makefile built."""
+    """`make -s ARGS` here, with this session's venv if it is one that the Makefile built."""
     venv = [f"VENV={sys.prefix}"] if (Path(sys.prefix) / ".requirements.sha256").is_file() else []
     return subprocess.run(["make", "-s", *args, *venv], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
