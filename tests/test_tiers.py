@@ -59,6 +59,7 @@ def test_every_tier_marker_is_registered():
     assert {"notebook", "browser", "slow", "pdf"} <= registered
     assert "-m 'not pdf'" in options["addopts"]
     assert "no:cacheprovider" not in options["addopts"], "the pytest cache (--lf, --ff) stays on"
+    assert options["cache_dir"].startswith("_build/"), "where the book's build does not look"
     assert set(options["pythonpath"]) >= {".", "scripts", "book/_ext"}
 
 
