@@ -1,4 +1,4 @@
-"""The book's test tiers and the notebook timing report (issue 16), for every pytest run.
+"""The book's test tiers and the notebook timing report, for every pytest run.
 
 It sits at the repository root so that it also applies when only notebooks are
 collected (``make test-nb``). Fixtures live in ``tests/conftest.py``.

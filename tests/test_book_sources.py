@@ -61,7 +61,7 @@ def _term_references() -> set[str]:
 
 
 def test_glossary_holds_only_terms_the_book_uses():
-    """ERRATA E13: each glossary entry is linked with {term} from at least one page."""
+    """Each glossary entry is linked with {term} from at least one page."""
     entries = _glossary_terms()
     assert len(entries) >= 10
     refs = _term_references()
@@ -81,7 +81,7 @@ def test_citations_exist_in_the_bibliography():
 
 
 def test_bibliography_entries_are_real_and_checkable():
-    """ERRATA E12: every entry has a year and a venue, DOI, arXiv id or URL to check it by."""
+    """Every entry has a year and a venue, DOI, arXiv id or URL to check it by."""
     bib = (ROOT / "references.bib").read_text(encoding="utf-8")
     for entry in re.split(r"\n(?=@)", bib):
         if not entry.startswith("@"):
