@@ -26,8 +26,8 @@ import json
 import re
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The book's own Sphinx extensions (``apiref``, ``bookconf``, ``zh_search``, ...).

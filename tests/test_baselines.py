@@ -1,4 +1,4 @@
-"""autoencoder_lib.baselines: PCA and mean reconstructions, and the classical denoisers (第5章 5.6节)."""
+"""autoencoder_lib.baselines: PCA and mean reconstructions, classical denoisers (第5章 5.6节)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def test_pca_error_equals_the_discarded_eigenvalues(gaussian):
 
 
 def test_full_rank_pca_reconstructs_exactly(gaussian):
-    np.testing.assert_allclose(baselines.pca_reconstruct(gaussian, gaussian[:5], 6), gaussian[:5], atol=1e-9)
+    np.testing.assert_allclose(
+        baselines.pca_reconstruct(gaussian, gaussian[:5], 6), gaussian[:5], atol=1e-9
+    )
 
 
 def test_mean_reconstruction_repeats_the_training_mean(gaussian):
@@ -39,12 +41,16 @@ def test_mean_reconstruction_repeats_the_training_mean(gaussian):
 
 @pytest.fixture(scope="module")
 def smooth_and_noisy():
-    """Smooth 20x20 test patterns (blobs) and clipped noisy copies, (12, 20, 20, 1) float64 in [0, 1]."""
+    """Smooth 20x20 patterns (blobs) and clipped noisy copies, (12, 20, 20, 1) float64, [0, 1]."""
     yy, xx = np.mgrid[0:20, 0:20]
     rng = np.random.default_rng(0)
     centres = rng.uniform(5, 15, size=(12, 2))
-    clean = np.exp(-((yy - centres[:, :1, None]) ** 2 + (xx - centres[:, 1:, None]) ** 2) / 30.0)[..., None]
-    noisy = np.clip(clean + 0.2 * rng.standard_normal(clean.shape), 0.0, 1.0)  # valid images: PSNR needs [0, 1]
+    clean = np.exp(-((yy - centres[:, :1, None]) ** 2 + (xx - centres[:, 1:, None]) ** 2) / 30.0)[
+        ..., None
+    ]
+    noisy = np.clip(
+        clean + 0.2 * rng.standard_normal(clean.shape), 0.0, 1.0
+    )  # valid images: PSNR needs [0, 1]
     return clean, noisy
 
 
@@ -80,7 +86,9 @@ def test_both_filters_raise_psnr_on_noisy_smooth_images(smooth_and_noisy):
 
 def test_tune_denoiser_returns_the_candidate_with_highest_psnr(smooth_and_noisy):
     clean, noisy = smooth_and_noisy
-    best, scores = baselines.tune_denoiser(baselines.gaussian_denoise, noisy, clean, [0.0, 0.5, 1.5, 6.0])
+    best, scores = baselines.tune_denoiser(
+        baselines.gaussian_denoise, noisy, clean, [0.0, 0.5, 1.5, 6.0]
+    )
     assert set(scores) == {0.0, 0.5, 1.5, 6.0}
     assert all(isinstance(v, float) for v in scores.values())
     assert best == max(scores, key=scores.get)
@@ -92,9 +100,13 @@ def test_tune_denoiser_returns_the_candidate_with_highest_psnr(smooth_and_noisy)
 # --- bad input ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fn", [lambda a, b: baselines.pca_reconstruct(a, b, 2), baselines.mean_reconstruct])
+@pytest.mark.parametrize(
+    "fn", [lambda a, b: baselines.pca_reconstruct(a, b, 2), baselines.mean_reconstruct]
+)
 def test_linear_baselines_reject_integer_arrays_whose_result_would_be_truncated(fn):
     a = np.random.default_rng(0).integers(0, 256, (10, 5))
-    with pytest.raises(TypeError, match=r"x must be a floating-point array, got dtype int64; .*astype"):
+    with pytest.raises(
+        TypeError, match=r"x must be a floating-point array, got dtype int64; .*astype"
+    ):
         fn(a.astype(np.float64), a)
 

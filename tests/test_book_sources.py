@@ -24,8 +24,13 @@ def _resolve(entry: str) -> Path | None:
 
 
 def _pages() -> list[Path]:
-    return [p for p in (BOOK.rglob("*")) if p.suffix in (".md", ".ipynb") and "_static" not in p.parts
-            and ".ipynb_checkpoints" not in p.parts]
+    return [
+        p
+        for p in (BOOK.rglob("*"))
+        if p.suffix in (".md", ".ipynb")
+        and "_static" not in p.parts
+        and ".ipynb_checkpoints" not in p.parts
+    ]
 
 
 def _markdown_of(path: Path) -> str:

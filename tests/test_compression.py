@@ -26,7 +26,9 @@ def test_quantiser_error_is_at_most_half_a_step():
 
 
 def test_dequantize_of_floats_says_to_quantize_first():
-    with pytest.raises(TypeError, match="symbols must be an integer array, got dtype float64; .* quantize"):
+    with pytest.raises(
+        TypeError, match="symbols must be an integer array, got dtype float64; .* quantize"
+    ):
         C.dequantize(np.zeros(3), 1.0)
 
 

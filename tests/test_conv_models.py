@@ -1,4 +1,4 @@
-"""Tests of autoencoder_lib.models.build_conv_autoencoder (dense builders: tests/test_models.py)."""
+"""autoencoder_lib.models.build_conv_autoencoder (the dense builder: tests/test_models.py)."""
 
 import sys
 
@@ -7,7 +7,9 @@ import pytest
 
 from autoencoder_lib.reproducibility import quiet_tensorflow
 
-if "tensorflow" not in sys.modules:  # silence start-up logs unless another module already imported it
+if (
+    "tensorflow" not in sys.modules
+):  # silence start-up logs unless another module already imported it
     quiet_tensorflow()
 
 from autoencoder_lib import models  # noqa: E402
@@ -24,7 +26,9 @@ def test_conv_autoencoder_restores_the_input_shape_through_a_vector_code(upsampl
     x = np.random.default_rng(0).random((3, 28, 28, 1)).astype(np.float32)
     out = autoencoder.predict(x, verbose=0)
     assert out.shape == x.shape and out.min() >= 0 and out.max() <= 1  # sigmoid output
-    np.testing.assert_allclose(out, decoder.predict(encoder.predict(x, verbose=0), verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        out, decoder.predict(encoder.predict(x, verbose=0), verbose=0), atol=1e-6
+    )
 
 
 def test_decoder_mirrors_the_encoder_stage_by_stage():
@@ -49,7 +53,9 @@ def test_three_stages_and_several_channels():
 
 
 def test_resize_upsampling_uses_nearest_neighbour_then_convolution():
-    _, decoder, _ = models.build_conv_autoencoder((16, 16, 3), 8, filters=(4, 6), upsampling="resize")
+    _, decoder, _ = models.build_conv_autoencoder(
+        (16, 16, 3), 8, filters=(4, 6), upsampling="resize"
+    )
     assert type(decoder.get_layer("dec_up_1")).__name__ == "UpSampling2D"
     assert decoder.get_layer("dec_up_1").interpolation == "nearest"
     assert decoder.get_layer("dec_conv_1").output.shape == (None, 8, 8, 4)
@@ -59,11 +65,15 @@ def test_resize_upsampling_uses_nearest_neighbour_then_convolution():
 
 
 def test_fully_convolutional_variant_keeps_a_spatial_code():
-    encoder, decoder, autoencoder = models.build_conv_autoencoder((28, 28, 1), None, filters=(8, 16))
+    encoder, decoder, autoencoder = models.build_conv_autoencoder(
+        (28, 28, 1), None, filters=(8, 16)
+    )
     assert encoder.output_shape == (None, 7, 7, 16)
     assert decoder.input_shape == (None, 7, 7, 16)
     assert autoencoder.output_shape == (None, 28, 28, 1)
-    assert not any(type(layer).__name__ in ("Dense", "Flatten") for layer in encoder.layers + decoder.layers)
+    assert not any(
+        type(layer).__name__ in ("Dense", "Flatten") for layer in encoder.layers + decoder.layers
+    )
 
 
 def test_parameter_count_of_the_default_model_is_the_one_computed_by_hand():
@@ -77,5 +87,7 @@ def test_parameter_count_of_the_default_model_is_the_one_computed_by_hand():
 
 
 def test_a_size_the_decoder_cannot_restore_is_rejected_with_the_reason():
-    with pytest.raises(ValueError, match=r"divisible by 2\*\*len\(filters\) = 4.*input_shape=\(30, 28, 1\)"):
+    with pytest.raises(
+        ValueError, match=r"divisible by 2\*\*len\(filters\) = 4.*input_shape=\(30, 28, 1\)"
+    ):
         models.build_conv_autoencoder((30, 28, 1), 8)

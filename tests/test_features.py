@@ -57,7 +57,9 @@ def test_precision_at_k_matches_a_brute_force_search():
     yq, yb = rng.integers(0, 3, 40), rng.integers(0, 3, 200)
     d = ((zq[:, None, :] - zb[None, :, :]) ** 2).sum(-1)
     expected = (yb[np.argsort(d, axis=1)[:, :7]] == yq[:, None]).mean(1)
-    np.testing.assert_allclose(features.precision_at_k(zq, yq, zb, yb, k=7, batch_size=9), expected)
+    np.testing.assert_allclose(
+        features.precision_at_k(zq, yq, zb, yb, k=7, batch_size=9), expected
+    )
 
 
 def _blobs(n, seed, shift=3.0):

@@ -66,15 +66,24 @@ def test_check_gradients_catches_a_missing_factor_of_two():
 
 def test_numerical_gradient_names_the_element_where_the_loss_is_not_finite_and_restores_it():
     p = np.array([1.0, 0.0, 2.0])
-    with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=r"around param\[1\] .* must be finite"):
+    with (
+        np.errstate(invalid="ignore"),
+        pytest.raises(ValueError, match=r"around param\[1\] .* must be finite"),
+    ):
         numerical_gradient(lambda: float(np.sum(np.sqrt(p))), p, eps=1e-3)  # sqrt(-eps) is NaN
     np.testing.assert_array_equal(p, [1.0, 0.0, 2.0])
 
 
-@pytest.mark.parametrize("f, match", [
-    (lambda: np.array([1.0, 2.0]), r"f must return one number \(the loss\), got ndarray of shape \(2,\)"),
-    (lambda: "1.0", "f must return one number"),
-])
+@pytest.mark.parametrize(
+    "f, match",
+    [
+        (
+            lambda: np.array([1.0, 2.0]),
+            r"f must return one number \(the loss\), got ndarray of shape \(2,\)",
+        ),
+        (lambda: "1.0", "f must return one number"),
+    ],
+)
 def test_numerical_gradient_rejects_a_loss_that_is_not_one_number(f, match):
     p = np.zeros(2)
     with pytest.raises(TypeError, match=match):

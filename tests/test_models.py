@@ -28,7 +28,11 @@ def test_decoder_mirrors_encoder_widths(parts):
     dec = [layer.units for layer in parts.decoder.layers[1:]]
     assert enc == [8, 5, 3]
     assert dec == [5, 8, 20]
-    assert [layer.name for layer in parts.encoder.layers[1:]] == ["enc_dense_1", "enc_dense_2", "code"]
+    assert [layer.name for layer in parts.encoder.layers[1:]] == [
+        "enc_dense_1",
+        "enc_dense_2",
+        "code",
+    ]
 
 
 def test_autoencoder_is_decoder_after_encoder_with_shared_weights(parts):

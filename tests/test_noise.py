@@ -70,7 +70,9 @@ def test_noisy_pairs_draws_new_noise_each_epoch_reproducibly(images):
 
 
 def test_noisy_pairs_trains_a_keras_model(images):
-    if "tensorflow" not in sys.modules:  # silence start-up logs unless another module already imported it
+    if (
+        "tensorflow" not in sys.modules
+    ):  # silence start-up logs unless another module already imported it
         quiet_tensorflow()
     import keras
 
@@ -105,7 +107,10 @@ def test_noisy_pairs_with_a_sigma_range_draws_a_level_per_image():
 ])
 def test_8_bit_scaled_images_are_rejected_instead_of_being_clipped_to_white(make):
     x = np.full((4, 8, 8, 1), 128.0, dtype=np.float32)
-    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\] \(clip=\(0.0, 1.0\)\).*scale them first \(x / 255\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"x must lie in \[0, 1\] \(clip=\(0.0, 1.0\)\).*scale them first \(x / 255\)",
+    ):
         make(x)
 
 

@@ -34,7 +34,9 @@ def test_activation_derivative_matches_finite_differences(activation, rng):
     a[np.abs(a) < 1e-3] = 0.5  # keep away from the ReLU kink, where no derivative exists
     h = nae.activate(a, activation)
     numeric = numerical_gradient(lambda: float(np.sum(nae.activate(a, activation))), a)
-    np.testing.assert_allclose(nae.activation_derivative(a, h, activation), numeric, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        nae.activation_derivative(a, h, activation), numeric, rtol=1e-7, atol=1e-9
+    )
 
 
 def test_sigmoid_does_not_overflow_for_large_logits():
@@ -92,7 +94,9 @@ def test_bce_gradient_with_respect_to_logits_matches_finite_differences(rng):
     x, logits = rng.uniform(size=(6, 4)), rng.normal(scale=3.0, size=(6, 4))
     numeric = numerical_gradient(lambda: nae.bce_with_logits(x, logits), logits)
     assert relative_error(nae.bce_with_logits_grad(x, logits), numeric) < 1e-8
-    np.testing.assert_allclose(nae.bce_with_logits_grad(x, logits), (nae.sigmoid(logits) - x) / x.size)
+    np.testing.assert_allclose(
+        nae.bce_with_logits_grad(x, logits), (nae.sigmoid(logits) - x) / x.size
+    )
 
 
 def test_mse_equals_keras_mean_squared_error(keras, rng):
@@ -170,8 +174,9 @@ def _batch(rng, n=6, d=10):
     [("mse", "sigmoid", "relu"), ("mse", "identity", "sigmoid"), ("bce", "sigmoid", "relu")],
 )
 def test_autoencoder_gradients_match_finite_differences(loss, output_activation, activation, rng):
-    model = nae.make_autoencoder((10, 7, 3), activation=activation, output_activation=output_activation,
-                                 init="he", seed=5)
+    model = nae.make_autoencoder(
+        (10, 7, 3), activation=activation, output_activation=output_activation, init="he", seed=5
+    )
     x = _batch(rng)
     _, grads = model.loss_and_gradients(x, loss)
     errors = check_gradients(lambda: model.loss(x, loss), model.parameters(), grads,
@@ -183,7 +188,9 @@ def test_autoencoder_gradients_match_finite_differences(loss, output_activation,
 def test_autoencoder_gradients_match_tensorflow_gradient_tape(keras, loss, output_activation, rng):
     import tensorflow as tf
 
-    model = nae.make_autoencoder((10, 7, 3), output_activation=output_activation, init="he", seed=7)
+    model = nae.make_autoencoder(
+        (10, 7, 3), output_activation=output_activation, init="he", seed=7
+    )
     x = _batch(rng)
     value, grads = model.loss_and_gradients(x, loss)
     keras_model = nae.to_keras(model)
@@ -268,7 +275,9 @@ def test_train_lowers_the_loss_and_is_reproducible(rng):
     for _ in range(2):
         model = nae.make_autoencoder((10, 6, 3), seed=0)
         start = model.loss(x)
-        history = nae.train(model, x, optimizer=nae.Adam(0.01), epochs=30, batch_size=8, x_val=x[:5])
+        history = nae.train(
+            model, x, optimizer=nae.Adam(0.01), epochs=30, batch_size=8, x_val=x[:5]
+        )
         runs.append(history)
         assert history["loss"][-1] < 0.1 * start  # about 0.014 * start on this machine
         assert len(history["loss"]) == len(history["val_loss"]) == 30
@@ -279,7 +288,9 @@ def test_train_full_batch_sgd_equals_repeated_manual_steps(rng):
     x = rng.uniform(size=(12, 10))
     a = nae.make_autoencoder((10, 4), seed=2)
     b = nae.make_autoencoder((10, 4), seed=2)
-    nae.train(a, x, optimizer=nae.SGD(0.5), epochs=3)  # batch_size=None: all rows, order irrelevant
+    nae.train(
+        a, x, optimizer=nae.SGD(0.5), epochs=3
+    )  # batch_size=None: all rows, order irrelevant
     opt = nae.SGD(0.5)
     for _ in range(3):
         _, grads = b.loss_and_gradients(x)
@@ -307,16 +318,23 @@ def test_dense_forward_raises_floating_point_error_when_weights_have_blown_up():
 @pytest.mark.parametrize("opt", [nae.SGD(0.1), nae.Adam(1e-3)])
 def test_optimiser_step_refuses_a_non_finite_gradient_and_leaves_the_parameters_alone(opt):
     p = np.ones(3)
-    with pytest.raises(FloatingPointError, match=r"grads\[0\] contains NaN.*lower the learning rate"):
+    with pytest.raises(
+        FloatingPointError, match=r"grads\[0\] contains NaN.*lower the learning rate"
+    ):
         opt.step([p], [np.array([0.1, np.nan, 0.1])])
     np.testing.assert_array_equal(p, np.ones(3))
 
 
 def test_diverging_training_raises_floating_point_error_naming_the_step_and_keeping_the_history():
-    x = np.random.default_rng(0).random((32, 8)) * 100.0     # large inputs, linear output: explodes at once
+    x = (
+        np.random.default_rng(0).random((32, 8)) * 100.0
+    )  # large inputs, linear output: explodes at once
     model = nae.make_autoencoder((8, 4), output_activation="identity", seed=0)
-    with pytest.raises(FloatingPointError, match=r"training diverged at epoch \d+, step \d+: .* is not finite\. "
-                                                 r"Lower the learning rate \(now 5\)") as info:
+    with pytest.raises(
+        FloatingPointError,
+        match=r"training diverged at epoch \d+, step \d+: .* is not finite\. "
+        r"Lower the learning rate \(now 5\)",
+    ) as info:
         nae.train(model, x, optimizer=nae.SGD(5.0), epochs=50, batch_size=8)
     epoch = int(str(info.value).split("epoch ")[1].split(",")[0])
     assert len(info.value.history["loss"]) == epoch - 1
@@ -325,5 +343,7 @@ def test_diverging_training_raises_floating_point_error_naming_the_step_and_keep
 def test_a_stable_learning_rate_trains_without_any_floating_point_warning():
     x = np.random.default_rng(0).random((32, 8))
     with np.errstate(all="raise"):
-        history = nae.train(nae.make_autoencoder((8, 4), seed=0), x, optimizer=nae.Adam(1e-2), epochs=3)
+        history = nae.train(
+            nae.make_autoencoder((8, 4), seed=0), x, optimizer=nae.Adam(1e-2), epochs=3
+        )
     assert np.all(np.isfinite(history["loss"]))

@@ -36,7 +36,9 @@ def test_reconstruction_grid_has_two_rows_of_n_images():
     fig = plotting.plot_reconstructions(x, x[::-1], n=6)
     assert len(fig.axes) == 12
     assert fig.axes[0].get_ylabel() == "原图" and fig.axes[6].get_ylabel() == "重构"
-    assert not any(spine.get_visible() for ax in fig.axes for spine in ax.spines.values()), "images get no frame"
+    assert not any(spine.get_visible() for ax in fig.axes for spine in ax.spines.values()), (
+        "images get no frame"
+    )
 
 
 def test_image_rows_draw_non_square_vectors_with_a_shape():
@@ -45,7 +47,9 @@ def test_image_rows_draw_non_square_vectors_with_a_shape():
 
 
 def test_history_plot_draws_one_line_per_present_key():
-    fig = plotting.plot_history({"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0], "lr": [1, 1, 1]})
+    fig = plotting.plot_history(
+        {"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0], "lr": [1, 1, 1]}
+    )
     ax = fig.axes[0]
     assert len(ax.lines) == 2
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3])
@@ -65,6 +69,9 @@ def test_history_with_nan_after_divergence_is_still_drawn():
 
 def test_8_bit_rows_are_rejected_with_a_scaling_hint():
     x = np.random.default_rng(0).random((3, 16))
-    with pytest.raises(ValueError, match=r"rows\[0\] has values in \[[0-9.e-]+, 2[0-9.]+\], far outside "
-                                         r"vmin=0, vmax=1.*/ 255"):
+    with pytest.raises(
+        ValueError,
+        match=r"rows\[0\] has values in \[[0-9.e-]+, 2[0-9.]+\], far outside "
+        r"vmin=0, vmax=1.*/ 255",
+    ):
         plotting.plot_image_rows([x * 255], ["a"])

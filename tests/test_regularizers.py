@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import tensorflow as tf
 
 from autoencoder_lib import regularizers
@@ -30,7 +29,9 @@ def test_kl_layer_adds_beta_times_penalty_and_passes_h_through():
     h = np.random.default_rng(1).uniform(0.05, 0.95, size=(16, 4)).astype("float32")
     out = layer(h)
     np.testing.assert_array_equal(np.asarray(out), h)
-    assert float(layer.losses[0]) == pytest.approx(3.0 * float(regularizers.kl_sparsity(h, 0.1)), rel=1e-5)
+    assert float(layer.losses[0]) == pytest.approx(
+        3.0 * float(regularizers.kl_sparsity(h, 0.1)), rel=1e-5
+    )
 
 
 def test_contractive_closed_form_equals_the_autodiff_jacobian():
@@ -43,7 +44,9 @@ def test_contractive_closed_form_equals_the_autodiff_jacobian():
         tape.watch(xt)
         h = tf.sigmoid(xt @ W + b)
     jac = tape.batch_jacobian(h, xt).numpy()  # (N, units, n_in)
-    np.testing.assert_allclose(regularizers.contractive_norms(x, W, b), (jac ** 2).sum(axis=(1, 2)), rtol=1e-10)
+    np.testing.assert_allclose(
+        regularizers.contractive_norms(x, W, b), (jac**2).sum(axis=(1, 2)), rtol=1e-10
+    )
 
 
 def test_contractive_layer_adds_lam_times_the_mean_norm():

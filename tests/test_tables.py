@@ -1,14 +1,16 @@
 """Tests of autoencoder_lib.tables.markdown_table."""
 
 import numpy as np
-import pytest
 
 from autoencoder_lib.tables import MarkdownTable, markdown_table
 
 
 def test_table_has_header_alignment_row_and_formatted_cells():
-    table = markdown_table(["方法", "PSNR/dB", "参数"], [["高斯滤波", 16.0813, 1200], ["去噪", np.float64(20.5), 37569]],
-                           formats=[None, ".2f", ",d"])
+    table = markdown_table(
+        ["方法", "PSNR/dB", "参数"],
+        [["高斯滤波", 16.0813, 1200], ["去噪", np.float64(20.5), 37569]],
+        formats=[None, ".2f", ",d"],
+    )
     assert str(table).splitlines() == [
         "| 方法 | PSNR/dB | 参数 |",
         "| :-- | --: | --: |",
@@ -35,5 +37,7 @@ def test_custom_alignment():
 def test_rows_may_be_any_iterable_such_as_a_generator_or_an_array():
     import numpy as np
 
-    assert str(markdown_table(["a"], (r for r in [[1]]))) == str(markdown_table(["a"], np.array([[1]])))
+    assert str(markdown_table(["a"], (r for r in [[1]]))) == str(
+        markdown_table(["a"], np.array([[1]]))
+    )
 

@@ -95,7 +95,9 @@ def test_installed_debian_file_is_copied_into_the_cache(clean_env, register, for
     # REMOTE_FILES points at Debian's install path with a file:// URL; stand in for it here.
     register("fortunes-zh/tang300", fortune_file)
     tv = data.load_tang_poems(test_fraction=0.2)
-    assert (clean_env / "cache" / "fortunes-zh" / "tang300").read_bytes() == fortune_file.read_bytes()
+    assert (
+        clean_env / "cache" / "fortunes-zh" / "tang300"
+    ).read_bytes() == fortune_file.read_bytes()
     assert len(tv.train) + len(tv.test) == 14
 
 

@@ -1,4 +1,4 @@
-"""autoencoder_lib.vae: KL closed form, IWAE bound on a toy with known likelihood, VAE bookkeeping."""
+"""autoencoder_lib.vae: KL closed form, IWAE bound on a toy with a known likelihood, the VAE."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 
 from autoencoder_lib import vae
 from autoencoder_lib.reproducibility import set_seed
-
 
 # --------------------------------------------------------------------------
 # KL term
@@ -54,7 +53,9 @@ def toy():
 def test_iwae_is_below_log_likelihood_above_elbo_and_monotone_in_k(toy):
     model, x = toy
     log_px = model.log_likelihood(x).mean()
-    bounds = {k: vae.iwae_bound(model, x, k, batch_size=256, seed=5).mean() for k in (1, 10, 100, 1000)}
+    bounds = {
+        k: vae.iwae_bound(model, x, k, batch_size=256, seed=5).mean() for k in (1, 10, 100, 1000)
+    }
     elbo = bounds[1]
     assert all(bounds[k] <= log_px for k in bounds), (bounds, log_px)
     assert bounds[1] < bounds[10] < bounds[100] < bounds[1000], bounds
@@ -95,7 +96,9 @@ def test_iwae_batching_does_not_change_the_estimate_with_the_true_posterior():
 
 def test_log_mean_exp_is_stable_for_large_values():
     a = np.array([[1000.0, 1000.0], [-1000.0, -1000.0 + np.log(3.0)]])
-    np.testing.assert_allclose(vae.log_mean_exp(a, axis=1), [1000.0, -1000.0 + np.log(2.0)], rtol=1e-12)
+    np.testing.assert_allclose(
+        vae.log_mean_exp(a, axis=1), [1000.0, -1000.0 + np.log(2.0)], rtol=1e-12
+    )
     assert np.isneginf(vae.log_mean_exp(np.array([-np.inf, -np.inf])))
 
 
@@ -130,7 +133,8 @@ def test_reconstruction_is_summed_bce_from_logits(small_vae):
     model, x, _ = small_vae
     recon, kl = model.loss_terms(x[:4])
     assert np.asarray(recon).shape == (4,) and np.asarray(kl).shape == (4,)
-    # Bernoulli NLL of 12 pixels: between 0 and 12 * log(1 / min p); an untrained-ish model is near 12 * log 2.
+    # Bernoulli NLL of 12 pixels: between 0 and 12 * log(1 / min p); an untrained-ish model is
+    # near 12 * log 2.
     assert 0 < float(np.mean(recon)) < 12 * np.log(2) * 3
 
 
