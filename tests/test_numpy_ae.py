@@ -347,3 +347,23 @@ def test_a_stable_learning_rate_trains_without_any_floating_point_warning():
             nae.make_autoencoder((8, 4), seed=0), x, optimizer=nae.Adam(1e-2), epochs=3
         )
     assert np.all(np.isfinite(history["loss"]))
+
+
+def test_train_applies_no_update_from_a_non_finite_gradient(monkeypatch):
+    x = np.random.default_rng(0).random((8, 6))
+    model = nae.make_autoencoder((6, 2), seed=0)
+    real, calls, before = model._loss_and_gradients, [], []
+
+    def second_gradient_is_nan(batch, loss):
+        value, grads = real(batch, loss)
+        calls.append(1)
+        if len(calls) == 2:
+            before.extend(p.copy() for p in model.parameters())
+            grads[0][0, 0] = np.nan
+        return value, grads
+
+    monkeypatch.setattr(model, "_loss_and_gradients", second_gradient_is_nan)
+    with pytest.raises(FloatingPointError, match=r"epoch 1, step 2: a gradient .* not finite"):
+        nae.train(model, x, optimizer=nae.Adam(0.1), epochs=2, batch_size=4)
+    for p, q in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p, q)
