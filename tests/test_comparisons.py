@@ -33,7 +33,11 @@ class Row(NamedTuple):
 
 
 # Chapters 2-5 (and the FAQ).
-CH2_5: list[Row] = []
+CH2_5: list[Row] = [
+    Row("book/ch02_core_concepts/first_autoencoder.ipynb", "ch2_ae_pca_diff", "ch2_ae_pca_low",
+        "ch2_ae_pca_high", "ch2_ae_pca_word", ("高于 PCA", "低于 PCA", "与 PCA 分不出高下"),
+        "test items"),
+]
 
 # Chapters 6-10 and the appendix.
 CH6_10: list[Row] = []
