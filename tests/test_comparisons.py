@@ -41,6 +41,9 @@ CH2_5: list[Row] = [
     Row("book/ch02_core_concepts/first_autoencoder.ipynb", "ch2_ae_pca_diff", "ch2_ae_pca_low",
         "ch2_ae_pca_high", "ch2_ae_pca_word", ("高于 PCA", "低于 PCA", "与 PCA 分不出高下"),
         "test items"),
+    Row("book/ch02_core_concepts/first_autoencoder.ipynb", "ch2_ae_mean_diff", "ch2_ae_mean_low",
+        "ch2_ae_mean_high", "ch2_ae_mean_word", ("高于平均图", "低于平均图", "与平均图分不出高下"),
+        "test items"),
     *(Row("book/ch03_algorithm/3_4_training.ipynb", f"ch3_{o}_pca_diff", f"ch3_{o}_pca_low",
           f"ch3_{o}_pca_high", f"ch3_{o}_pca_word",
           ("高于 8 维 PCA", "低于 8 维 PCA", "与 8 维 PCA 分不出高下"), "test items")
