@@ -49,8 +49,8 @@ CH2_5: list[Row] = [
           ("高于 8 维 PCA", "低于 8 维 PCA", "与 8 维 PCA 分不出高下"), "test items")
       for o in ("adam", "sgd")),
     Row("book/ch05_practice/5_2_article_program.ipynb", "ch5_knn_diff", "ch5_knn_low",
-        "ch5_knn_high", "ch5_knn_word", ("比 PCA 分得更开", "比 PCA 分得更差", "与 PCA 分不出高下"),
-        "test items"),
+        "ch5_knn_high", "ch5_knn_word",
+        ("比 PCA 分得更开", "比 PCA 分得更差", "与 PCA 分不出高下"), "test items"),
     Row("book/ch05_practice/5_3_dense_autoencoder.ipynb", "ch5_dense_pca_diff",
         "ch5_dense_pca_low", "ch5_dense_pca_high", "ch5_dense_pca_word", _VS_PCA, "test items"),
     *(Row(_SWEEP, f"ch5_sweep_diff_{k}", f"ch5_sweep_low_{k}", f"ch5_sweep_high_{k}",
