@@ -39,8 +39,13 @@ def _check_pair_2d(x_train, x) -> tuple[np.ndarray, np.ndarray]:
 def pca_reconstruct(x_train: np.ndarray, x: np.ndarray, k: int, *, seed: int = 0) -> np.ndarray:
     """Project ``x`` onto the top-``k`` principal components of ``x_train`` and back.
 
-    PCA is the best rank-``k`` *linear* reconstruction in squared error, so it
-    is the baseline a nonlinear autoencoder with a ``k``-dimensional code must beat.
+    The reconstruction is affine (the mean of ``x_train`` is subtracted and
+    added back), not linear. On ``x_train`` itself it has the smallest squared
+    error of all reconstructions through a ``k``-dimensional affine subspace
+    (Eckart-Young); on other data such as a test set that optimality is not
+    guaranteed, and another subspace can do slightly better. It is the baseline
+    an autoencoder with a ``k``-dimensional code must beat (explained in
+    第2章 2.5节 and 第4章 4.6节).
 
     Parameters
     ----------

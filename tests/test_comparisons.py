@@ -32,8 +32,44 @@ class Row(NamedTuple):
     covers: str  # "test items" (paired bootstrap) or "seeds" (t interval over retraining)
 
 
+_VS_PCA = ("高于 PCA", "低于 PCA", "与 PCA 分不出高下")
+_SWEEP = "book/ch05_practice/5_4_latent_sweep.ipynb"
+_DENOISE = "book/ch05_practice/5_6_denoising.ipynb"
+
 # Chapters 2-5 (and the FAQ).
-CH2_5: list[Row] = []
+CH2_5: list[Row] = [
+    Row("book/ch02_core_concepts/first_autoencoder.ipynb", "ch2_ae_pca_diff", "ch2_ae_pca_low",
+        "ch2_ae_pca_high", "ch2_ae_pca_word", ("高于 PCA", "低于 PCA", "与 PCA 分不出高下"),
+        "test items"),
+    Row("book/ch02_core_concepts/first_autoencoder.ipynb", "ch2_ae_mean_diff", "ch2_ae_mean_low",
+        "ch2_ae_mean_high", "ch2_ae_mean_word", ("高于平均图", "低于平均图", "与平均图分不出高下"),
+        "test items"),
+    *(Row("book/ch03_algorithm/3_4_training.ipynb", f"ch3_{o}_pca_diff", f"ch3_{o}_pca_low",
+          f"ch3_{o}_pca_high", f"ch3_{o}_pca_word",
+          ("高于 8 维 PCA", "低于 8 维 PCA", "与 8 维 PCA 分不出高下"), "test items")
+      for o in ("adam", "sgd")),
+    Row("book/ch05_practice/5_2_article_program.ipynb", "ch5_knn_diff", "ch5_knn_low",
+        "ch5_knn_high", "ch5_knn_word",
+        ("比 PCA 分得更开", "比 PCA 分得更差", "与 PCA 分不出高下"), "test items"),
+    Row("book/ch05_practice/5_3_dense_autoencoder.ipynb", "ch5_dense_pca_diff",
+        "ch5_dense_pca_low", "ch5_dense_pca_high", "ch5_dense_pca_word", _VS_PCA, "test items"),
+    *(Row(_SWEEP, f"ch5_sweep_diff_{k}", f"ch5_sweep_low_{k}", f"ch5_sweep_high_{k}",
+          f"ch5_sweep_word_{k}", _VS_PCA, "test items") for k in (2, 4, 8, 16, 32, 64)),
+    *(Row(_SWEEP, f"ch5_seeds_sweep_diff_{k}", f"ch5_seeds_sweep_low_{k}",
+          f"ch5_seeds_sweep_high_{k}", f"ch5_seeds_sweep_word_{k}", _VS_PCA, "seeds")
+      for k in (2, 8, 32, 64)),
+    *(Row("book/ch05_practice/5_5_conv_autoencoder.ipynb", f"ch5_{p}_diff", f"ch5_{p}_low",
+          f"ch5_{p}_high", f"ch5_{p}_word",
+          ("高于全连接模型", "低于全连接模型", "与全连接模型分不出高下"), covers)
+      for p, covers in (("conv_dense", "test items"), ("seeds_conv", "seeds"))),
+    *(Row(_DENOISE, f"ch5_dn_vs_{f}_{s}_diff", f"ch5_dn_vs_{f}_{s}_low", f"ch5_dn_vs_{f}_{s}_high",
+          f"ch5_dn_vs_{f}_{s}_word", (f"高于{name}", f"低于{name}", f"与{name}分不出高下"),
+          "test items")
+      for f, name in (("gauss", "高斯滤波"), ("median", "中值滤波")) for s in ("01", "03", "05")),
+    Row(_DENOISE, "ch5_seeds_dn_gauss_01_diff", "ch5_seeds_dn_gauss_01_low",
+        "ch5_seeds_dn_gauss_01_high", "ch5_seeds_dn_gauss_01_word",
+        ("高于高斯滤波", "低于高斯滤波", "与高斯滤波分不出高下"), "seeds"),
+]
 
 # Chapters 6-10 and the appendix.
 CH6_10: list[Row] = []
