@@ -27,7 +27,6 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-
 from long_runs import ROOT, run_notebook_copy, write_record
 
 NOTEBOOK = ROOT / "book" / "ch06_applications" / "6_1_compression.ipynb"
