@@ -104,4 +104,8 @@ def test_glued_keys_used_in_prose_are_glued_in_the_same_notebook(path):
     used |= set(re.findall(r"```\{glue(?::\w+)?\}\s+(\S+)", prose))  # directives
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     defined = set(re.findall(r"\bglue\w*\(\s*[\"']([^\"']+)[\"']", code))
+    # A notebook's glue_comparison("key", c, ...) helper glues a Comparison under
+    # key, key_low, key_high and key_word (see tests/test_comparisons.py).
+    for key in re.findall(r"\bglue_comparison\(\s*[\"']([^\"']+)[\"']", code):
+        defined |= {f"{key}_low", f"{key}_high", f"{key}_word"}
     assert used <= defined, f"prose pastes keys never glued: {sorted(used - defined)}"

@@ -72,7 +72,42 @@ CH2_5: list[Row] = [
 ]
 
 # Chapters 6-10 and the appendix.
-CH6_10: list[Row] = []
+_COMP = "book/ch06_applications/6_1_compression.ipynb"
+_FE = "book/ch06_applications/6_2_features.ipynb"
+_AD = "book/ch06_applications/6_3_anomaly_detection.ipynb"
+
+
+def _row(notebook, key, words, covers):
+    return Row(notebook, key, f"{key}_low", f"{key}_high", f"{key}_word", words, covers)
+
+
+_FE_WORDS = {
+    "ae_pca": ("自动编码器编码更好", "PCA 编码更好", "分不出高下"),
+    "ae_px": ("自动编码器编码更好", "原始像素更好", "分不出高下"),
+    "pca_px": ("PCA 编码更好", "原始像素更好", "分不出高下"),
+}
+_AD_WORDS = ("高于它", "低于它", "与它分不出高下")
+
+CH6_10: list[Row] = [
+    # 6.1: per-image PSNR (dB) of the AE minus a rival, paired over the test images; at matched
+    # rates (time-sharing mix of the two settings around the rate) or at actual settings.
+    *[_row(_COMP, f"ch6_comp_{k}", ("更好", "更差", "与它分不出高下"), "test items")
+      for k in ("vs_pca_32", "vs_pca_128", "vs_jpeg_min", "vs_jpeg_next", "vs_webp_min")],
+    # 6.2: probe accuracy; 100 and 1,000 labels over the same 5 label draws (t, 4 df), 10,000
+    # labels over test images (one draw); precision@10 over test queries; the seed record.
+    *[_row(_FE, f"ch6_fe_vs_{k}_{n}", _FE_WORDS[k], "seeds" if n < 10_000 else "test items")
+      for k in _FE_WORDS for n in (100, 1_000, 10_000)],
+    *[_row(_FE, f"ch6_fe_p10_vs_{k}", _FE_WORDS[k], "test items") for k in _FE_WORDS],
+    *[_row(_FE, f"ch6_fe_seeds_vs_{k}_{n}", _FE_WORDS[k], "seeds")
+      for k in _FE_WORDS for n in (100, 1_000, 10_000)],
+    # 6.3: test ROC-AUC of the AE minus each rival, paired over the test heartbeats;
+    # the seed record.
+    *[_row(_AD, f"ch6_ad_vs_{k}", _AD_WORDS, "test items")
+      for k in ("tut", "pca", "knn", "ocsvm", "iso", "best")],
+    _row(_AD, "ch6_ad_first_vs_pca", ("高于 PCA", "低于 PCA", "与 PCA 分不出高下"),
+         "test items"),
+    *[_row(_AD, f"ch6_ad_seeds_vs_{k}", _AD_WORDS, "seeds") for k in ("pca", "knn")],
+]
 
 # Chapter 8's new sections (8.4 onwards).
 CH8: list[Row] = []

@@ -89,3 +89,36 @@ def test_linear_probe_is_at_chance_on_features_without_information():
                               y[400:], 100, n_draws=3)
     assert abs(r.mean - 0.5) < 0.12
 
+
+def test_linear_probe_chooses_C_on_validation_examples_only():
+    (zt, yt), (zv, yv), (zs, ys) = _blobs(300, 0), _blobs(150, 2), _blobs(150, 1)
+    r = features.linear_probe(zt, yt, zs, ys, 30, n_draws=3, seed=0,
+                              C=(10.0, 1e-4, 1.0), z_val=zv, y_val=yv)
+    assert r.C.shape == (3,) and set(r.C) <= {1e-4, 1.0, 10.0}
+    assert r.correct.shape == (3, 150) and r.correct.dtype == bool
+    np.testing.assert_allclose(r.accuracies, r.correct.mean(axis=1))
+    # Each draw's choice is the C with the best validation accuracy: refitting
+    # that draw with its C alone gives the same test accuracy.
+    for draw, c in enumerate(r.C):
+        alone = features.linear_probe(zt, yt, zs, ys, 30, n_draws=draw + 1, seed=0, C=float(c))
+        assert alone.accuracies[draw] == pytest.approx(r.accuracies[draw], abs=0.02)
+    # Test labels play no part: shuffling them changes no choice.
+    shuffled = features.linear_probe(zt, yt, zs, ys[::-1], 30, n_draws=3, seed=0,
+                                     C=(10.0, 1e-4, 1.0), z_val=zv, y_val=yv)
+    np.testing.assert_array_equal(shuffled.C, r.C)
+
+
+def test_linear_probe_leaves_convergence_warnings_visible():
+    from sklearn.exceptions import ConvergenceWarning
+
+    (zt, yt), (zs, ys) = _blobs(300, 0), _blobs(150, 1)
+    with pytest.warns(ConvergenceWarning):
+        features.linear_probe(zt, yt, zs, ys, 300, C=1e4, max_iter=1)
+
+
+def test_linear_probe_needs_validation_examples_to_choose_C():
+    (zt, yt), (zs, ys) = _blobs(30, 0), _blobs(9, 1)
+    with pytest.raises(ValueError, match="several values of C need z_val and y_val"):
+        features.linear_probe(zt, yt, zs, ys, 10, C=(0.1, 1.0))
+    with pytest.raises(ValueError, match="z_val has 2 features, z_train has 4"):
+        features.linear_probe(zt, yt, zs, ys, 10, C=(0.1, 1.0), z_val=zs[:, :2], y_val=ys)
