@@ -7,7 +7,7 @@ Three entry points, one result type:
 
 - :func:`paired_bootstrap`: per-item scores of two methods on the *same* test
   items (squared error, PSNR, nats per image, 0/1 correctness); the statistic
-  is the mean difference, resampled by item with :func:`scipy.stats.bootstrap`.
+  is the mean difference, resampled by item with ``scipy.stats.bootstrap``.
 - :func:`paired_metric_bootstrap`: a whole-set metric (ROC-AUC, PR-AUC …)
   recomputed on each paired resample of the items.
 - :func:`seed_difference`: one number per training seed for each method
@@ -39,9 +39,10 @@ __all__ = [
     "RANDOM_STATE",
 ]
 
-#: Resamples of every bootstrap in the book: fixed, so glued endpoints reproduce.
+#: The number of resamples of every bootstrap in the book (fixed, so glued endpoints
+#: reproduce).
 N_RESAMPLES = 2000
-#: Seed of every bootstrap in the book.
+#: The seed of every bootstrap in the book.
 RANDOM_STATE = 0
 
 
@@ -135,7 +136,7 @@ def paired_bootstrap(a, b, *, confidence: float = 0.95, n_resamples: int = N_RES
 
     Items are resampled with replacement (the same items for both methods),
     the mean difference is recomputed on each resample, and the interval is
-    the percentile interval of those means (:func:`scipy.stats.bootstrap`,
+    the percentile interval of those means (``scipy.stats.bootstrap``,
     ``paired=True``, ``method="percentile"``).
 
     Explained in 第2章 2.5节.
@@ -210,9 +211,9 @@ def paired_metric_bootstrap(y_true, score_a, score_b, metric: str | Callable = "
     Each resample draws test items with replacement, keeping each item's label
     and both methods' scores together, and recomputes the metric for both
     methods on it. ``"roc_auc"`` is computed for all resamples at once (ranks,
-    ties at mid-rank, equal to :func:`sklearn.metrics.roc_auc_score`); a
+    ties at mid-rank, equal to ``sklearn.metrics.roc_auc_score``); a
     callable ``metric(y_true, score) -> float`` (e.g.
-    :func:`sklearn.metrics.average_precision_score`) is called twice per
+    ``sklearn.metrics.average_precision_score``) is called twice per
     resample, which is slower (about 1.5 ms per call on 1,000 items).
 
     Explained in 第2章 2.5节 (the paired bootstrap) and 第6章 6.3节 (ROC-AUC).
@@ -285,8 +286,8 @@ def seed_difference(a, b, *, paired: bool = True, confidence: float = 0.95) -> C
     With ``paired=True`` seed ``i`` of A and of B share everything that the
     seed fixes (data order, initial weights of the shared parts), and the
     interval is the one-sample t interval of the per-seed differences with
-    ``n - 1`` degrees of freedom (:func:`scipy.stats.ttest_rel`). With
-    ``paired=False`` it is Welch's interval (:func:`scipy.stats.ttest_ind`,
+    ``n - 1`` degrees of freedom (``scipy.stats.ttest_rel``). With
+    ``paired=False`` it is Welch's interval (``scipy.stats.ttest_ind``,
     ``equal_var=False``). With 3 seeds the 95 % factor is 4.30, not 2.
 
     Explained in 第2章 2.5节; used in 第9章 9.4节.

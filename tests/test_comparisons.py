@@ -32,11 +32,82 @@ class Row(NamedTuple):
     covers: str  # "test items" (paired bootstrap) or "seeds" (t interval over retraining)
 
 
+_VS_PCA = ("高于 PCA", "低于 PCA", "与 PCA 分不出高下")
+_SWEEP = "book/ch05_practice/5_4_latent_sweep.ipynb"
+_DENOISE = "book/ch05_practice/5_6_denoising.ipynb"
+
 # Chapters 2-5 (and the FAQ).
-CH2_5: list[Row] = []
+CH2_5: list[Row] = [
+    Row("book/ch02_core_concepts/first_autoencoder.ipynb", "ch2_ae_pca_diff", "ch2_ae_pca_low",
+        "ch2_ae_pca_high", "ch2_ae_pca_word", ("高于 PCA", "低于 PCA", "与 PCA 分不出高下"),
+        "test items"),
+    Row("book/ch02_core_concepts/first_autoencoder.ipynb", "ch2_ae_mean_diff", "ch2_ae_mean_low",
+        "ch2_ae_mean_high", "ch2_ae_mean_word", ("高于平均图", "低于平均图", "与平均图分不出高下"),
+        "test items"),
+    *(Row("book/ch03_algorithm/3_4_training.ipynb", f"ch3_{o}_pca_diff", f"ch3_{o}_pca_low",
+          f"ch3_{o}_pca_high", f"ch3_{o}_pca_word",
+          ("高于 8 维 PCA", "低于 8 维 PCA", "与 8 维 PCA 分不出高下"), "test items")
+      for o in ("adam", "sgd")),
+    Row("book/ch05_practice/5_2_article_program.ipynb", "ch5_knn_diff", "ch5_knn_low",
+        "ch5_knn_high", "ch5_knn_word",
+        ("比 PCA 分得更开", "比 PCA 分得更差", "与 PCA 分不出高下"), "test items"),
+    Row("book/ch05_practice/5_3_dense_autoencoder.ipynb", "ch5_dense_pca_diff",
+        "ch5_dense_pca_low", "ch5_dense_pca_high", "ch5_dense_pca_word", _VS_PCA, "test items"),
+    *(Row(_SWEEP, f"ch5_sweep_diff_{k}", f"ch5_sweep_low_{k}", f"ch5_sweep_high_{k}",
+          f"ch5_sweep_word_{k}", _VS_PCA, "test items") for k in (2, 4, 8, 16, 32, 64)),
+    *(Row(_SWEEP, f"ch5_seeds_sweep_diff_{k}", f"ch5_seeds_sweep_low_{k}",
+          f"ch5_seeds_sweep_high_{k}", f"ch5_seeds_sweep_word_{k}", _VS_PCA, "seeds")
+      for k in (2, 8, 32, 64)),
+    *(Row("book/ch05_practice/5_5_conv_autoencoder.ipynb", f"ch5_{p}_diff", f"ch5_{p}_low",
+          f"ch5_{p}_high", f"ch5_{p}_word",
+          ("高于全连接模型", "低于全连接模型", "与全连接模型分不出高下"), covers)
+      for p, covers in (("conv_dense", "test items"), ("seeds_conv", "seeds"))),
+    *(Row(_DENOISE, f"ch5_dn_vs_{f}_{s}_diff", f"ch5_dn_vs_{f}_{s}_low", f"ch5_dn_vs_{f}_{s}_high",
+          f"ch5_dn_vs_{f}_{s}_word", (f"高于{name}", f"低于{name}", f"与{name}分不出高下"),
+          "test items")
+      for f, name in (("gauss", "高斯滤波"), ("median", "中值滤波")) for s in ("01", "03", "05")),
+    Row(_DENOISE, "ch5_seeds_dn_gauss_01_diff", "ch5_seeds_dn_gauss_01_low",
+        "ch5_seeds_dn_gauss_01_high", "ch5_seeds_dn_gauss_01_word",
+        ("高于高斯滤波", "低于高斯滤波", "与高斯滤波分不出高下"), "seeds"),
+]
 
 # Chapters 6-10 and the appendix.
-CH6_10: list[Row] = []
+_COMP = "book/ch06_applications/6_1_compression.ipynb"
+_FE = "book/ch06_applications/6_2_features.ipynb"
+_AD = "book/ch06_applications/6_3_anomaly_detection.ipynb"
+
+
+def _row(notebook, key, words, covers):
+    return Row(notebook, key, f"{key}_low", f"{key}_high", f"{key}_word", words, covers)
+
+
+_FE_WORDS = {
+    "ae_pca": ("自动编码器编码更好", "PCA 编码更好", "分不出高下"),
+    "ae_px": ("自动编码器编码更好", "原始像素更好", "分不出高下"),
+    "pca_px": ("PCA 编码更好", "原始像素更好", "分不出高下"),
+}
+_AD_WORDS = ("高于它", "低于它", "与它分不出高下")
+
+CH6_10: list[Row] = [
+    # 6.1: per-image PSNR (dB) of the AE minus a rival, paired over the test images; at matched
+    # rates (time-sharing mix of the two settings around the rate) or at actual settings.
+    *[_row(_COMP, f"ch6_comp_{k}", ("更好", "更差", "与它分不出高下"), "test items")
+      for k in ("vs_pca_32", "vs_pca_128", "vs_jpeg_min", "vs_jpeg_next", "vs_webp_min")],
+    # 6.2: probe accuracy; 100 and 1,000 labels over the same 5 label draws (t, 4 df), 10,000
+    # labels over test images (one draw); precision@10 over test queries; the seed record.
+    *[_row(_FE, f"ch6_fe_vs_{k}_{n}", _FE_WORDS[k], "seeds" if n < 10_000 else "test items")
+      for k in _FE_WORDS for n in (100, 1_000, 10_000)],
+    *[_row(_FE, f"ch6_fe_p10_vs_{k}", _FE_WORDS[k], "test items") for k in _FE_WORDS],
+    *[_row(_FE, f"ch6_fe_seeds_vs_{k}_{n}", _FE_WORDS[k], "seeds")
+      for k in _FE_WORDS for n in (100, 1_000, 10_000)],
+    # 6.3: test ROC-AUC of the AE minus each rival, paired over the test heartbeats;
+    # the seed record.
+    *[_row(_AD, f"ch6_ad_vs_{k}", _AD_WORDS, "test items")
+      for k in ("tut", "pca", "knn", "ocsvm", "iso", "best")],
+    _row(_AD, "ch6_ad_first_vs_pca", ("高于 PCA", "低于 PCA", "与 PCA 分不出高下"),
+         "test items"),
+    *[_row(_AD, f"ch6_ad_seeds_vs_{k}", _AD_WORDS, "seeds") for k in ("pca", "knn")],
+]
 
 # Chapter 8's new sections (8.4 onwards).
 _NB86 = "book/ch08_summary/8_6_privacy.ipynb"
