@@ -1,0 +1,72 @@
+"""No raw TeX on the page (issue 19 §4): every formula the reader sees is typeset.
+
+A formula written as ``$…$`` where no parser turns it into math (for example
+in a table that a notebook prints as Markdown and myst-nb renders as GitHub
+Markdown) reaches the page as literal dollar signs and backslashes, and the
+PDF, printed from the same HTML, shows them too. This test opens every page
+of the built site in headless Chromium, waits for MathJax, and reads every
+text node outside code, preformatted output and typeset math: none may hold
+``$…$`` or a TeX command such as ``\\mathcal``.
+
+Needs `make book` first and a browser, like tests/test_site.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .test_site import PAGES, Visit, base_url, browser, site  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+#: Text nodes inside these elements are code, output or typeset math: skipped.
+NOT_PROSE = ", ".join([
+    "pre", "code", "kbd", "samp", "script", "style", "textarea", "svg",
+    "mjx-container", "mjx-assistive-mml", ".math", ".highlight", ".mermaid",
+])
+
+_TEXT_NODES = """(skip) => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (parent && !parent.closest(skip) && node.nodeValue.trim()) out.push(node.nodeValue);
+  }
+  return out;
+}"""
+
+#: ``$x$`` (inline), ``$$``, ``\\(``/``\\[`` delimiters, or a TeX command of 2+ letters.
+RAW_TEX = re.compile(r"\$[^$\s][^$]*\$|\$\$|\\[(\[]|\\[A-Za-z]{2,}")
+
+
+def raw_tex(texts: list[str]) -> list[str]:
+    """The snippets of ``texts`` that look like unrendered TeX (with a little context)."""
+    found = []
+    for text in texts:
+        for m in RAW_TEX.finditer(text):
+            found.append(text[max(0, m.start() - 15):m.end() + 15].strip())
+    return found
+
+
+def test_raw_tex_pattern_catches_what_the_tables_used_to_show():
+    assert raw_tex(["$-\\mathcal{L}_{1}$（前 1,000 张）"])
+    assert raw_tex(["副本数 $k$"]) and raw_tex(["\\(k\\)"]) and raw_tex(["见 \\sqrt"])
+    assert not raw_tex(["每张图 243.61 奈特（nats），价格 5 美元", "C:/data", "a|b"])
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_unrendered_tex_outside_code(browser, base_url, path):  # noqa: F811 (fixture)
+    v = Visit(browser, base_url, path)
+    try:
+        page = v.page
+        if page.locator(".math").count():
+            page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
+            page.wait_for_function(
+                "document.querySelectorAll('mjx-container').length >= "
+                "document.querySelectorAll('.math').length", timeout=20_000)
+        found = raw_tex(page.evaluate(_TEXT_NODES, NOT_PROSE))
+        assert not found, f"{path}: unrendered TeX in the page's text: {found[:10]}"
+    finally:
+        v.close()
