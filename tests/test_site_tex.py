@@ -8,24 +8,26 @@ of the built site in headless Chromium, waits for MathJax, and reads every
 text node outside code, preformatted output and typeset math: none may hold
 ``$…$`` or a TeX command such as ``\\mathcal``.
 
-Needs `make book` first and a browser, like tests/test_site.py.
+The same check also runs on the HTML files without a browser (MathJax here
+typesets only the ``\\(…\\)`` inside elements of class ``math``, so text outside
+them stays as it is written). Needs `make book` first and, for the browser
+test, a browser, like tests/test_site.py.
 """
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
-from .test_site import PAGES, Visit, base_url, browser, site  # noqa: F401 (fixtures)
+from .test_site import PAGES, SITE, Visit, base_url, browser, site  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
 #: Text nodes inside these elements are code, output or typeset math: skipped.
-NOT_PROSE = ", ".join([
-    "pre", "code", "kbd", "samp", "script", "style", "textarea", "svg",
-    "mjx-container", "mjx-assistive-mml", ".math", ".highlight", ".mermaid",
-])
+NOT_PROSE = ("pre, code, kbd, samp, script, style, textarea, svg, mjx-container, "
+             "mjx-assistive-mml, .math, .highlight, .mermaid")
 
 _TEXT_NODES = """(skip) => {
   const out = [];
@@ -50,10 +52,58 @@ def raw_tex(texts: list[str]) -> list[str]:
     return found
 
 
+class _ProseText(HTMLParser):
+    """Text of an HTML page outside code, output and math (the static twin of NOT_PROSE)."""
+
+    SKIP_TAGS = frozenset(("pre", "code", "kbd", "samp", "script", "style", "textarea", "svg"))
+    SKIP_CLASSES = frozenset(("math", "highlight", "mermaid"))
+    VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                      "meta", "param", "source", "track", "wbr"))
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.skipping: list[bool] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            classes = set((dict(attrs).get("class") or "").split())
+            self.skipping.append(tag in self.SKIP_TAGS or bool(classes & self.SKIP_CLASSES))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.skipping:
+            self.skipping.pop()
+
+    def handle_data(self, data):
+        if not any(self.skipping) and data.strip():
+            self.texts.append(data)
+
+
+def prose_text(html: str) -> list[str]:
+    parser = _ProseText()
+    parser.feed(html)
+    return parser.texts
+
+
 def test_raw_tex_pattern_catches_what_the_tables_used_to_show():
     assert raw_tex(["$-\\mathcal{L}_{1}$（前 1,000 张）"])
     assert raw_tex(["副本数 $k$"]) and raw_tex(["\\(k\\)"]) and raw_tex(["见 \\sqrt"])
     assert not raw_tex(["每张图 243.61 奈特（nats），价格 5 美元", "C:/data", "a|b"])
+
+
+def test_prose_text_skips_code_and_math_but_not_table_cells():
+    html = ('<p>见 <span class="math">\\(k\\)</span> 与 <code>$HOME</code></p><pre>$ make</pre>'
+            '<table><tr><td>$-\\mathcal{L}_{1}$（前 1,000 张）</td></tr></table><br>')
+    assert raw_tex(prose_text(html)) == ["$-\\mathcal{L}_{1}$（前 1,000 张）"]
+
+
+def test_no_unrendered_tex_in_the_html_files(site):  # noqa: F811 (fixture)
+    found = {}
+    for path in PAGES:
+        hits = raw_tex(prose_text((SITE / path).read_text(encoding="utf-8")))
+        if hits:
+            found[path] = hits[:5]
+    assert not found, f"unrendered TeX in the pages' text: {found}"
 
 
 @pytest.mark.parametrize("path", PAGES)
