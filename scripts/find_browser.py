@@ -16,7 +16,8 @@ Order, first match wins:
 If none works, :class:`BrowserNotFound` carries one message naming the three
 ways to get a browser. As a script it prints the browser's path on stdout
 (exit 0), or that message on stderr (exit 1). The Makefile passes the path on
-to pytest as ``CHROMIUM``; ``tests/test_site.py`` calls :func:`find_browser`.
+to pytest as ``CHROMIUM``; the ``browser`` fixture of ``tests/conftest.py`` calls
+:func:`find_browser`.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import site_tools
 
 from .conftest import toc_files
 
@@ -47,20 +48,7 @@ def test_every_page_under_book_is_in_the_toc():
 
 def _glossary_terms() -> list[list[str]]:
     """Each glossary entry as its list of alias lines (terms before the indented definition)."""
-    text = (BOOK / "ch01_background" / "glossary.md").read_text(encoding="utf-8")
-    entries: list[list[str]] = []
-    for block in re.findall(r"```\{glossary\}\n(.*?)```", text, flags=re.S):
-        current: list[str] = []
-        for line in block.splitlines():
-            if not line.strip() or line.startswith(":"):
-                continue
-            if line.startswith((" ", "\t")):
-                if current:
-                    entries.append(current)
-                    current = []
-            else:
-                current.append(line.strip())
-    return entries
+    return site_tools.glossary_entries()
 
 
 def _term_references() -> set[str]:
