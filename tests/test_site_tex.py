@@ -11,7 +11,8 @@ text node outside code, preformatted output and typeset math: none may hold
 The same check also runs on the HTML files without a browser (MathJax here
 typesets only the ``\\(…\\)`` inside elements of class ``math``, so text outside
 them stays as it is written). Needs `make book` first and, for the browser
-test, a browser, like tests/test_site.py.
+test, a browser, like tests/test_site.py (fixtures `site`, `base_url`, `browser`
+in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from site_tools import Visit, toc_files
 
-from .test_site import PAGES, SITE, Visit, base_url, browser, site  # noqa: F401 (fixtures)
-
-pytestmark = pytest.mark.browser
+PAGES = [page + ".html" for page in toc_files()]
 
 #: Text nodes inside these elements are code, output or typeset math: skipped.
 NOT_PROSE = ("pre, code, kbd, samp, script, style, textarea, svg, mjx-container, "
@@ -97,17 +97,17 @@ def test_prose_text_skips_code_and_math_but_not_table_cells():
     assert raw_tex(prose_text(html)) == ["$-\\mathcal{L}_{1}$（前 1,000 张）"]
 
 
-def test_no_unrendered_tex_in_the_html_files(site):  # noqa: F811 (fixture)
+def test_no_unrendered_tex_in_the_html_files(site):
     found = {}
     for path in PAGES:
-        hits = raw_tex(prose_text((SITE / path).read_text(encoding="utf-8")))
+        hits = raw_tex(prose_text((site / path).read_text(encoding="utf-8")))
         if hits:
             found[path] = hits[:5]
     assert not found, f"unrendered TeX in the pages' text: {found}"
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_unrendered_tex_outside_code(browser, base_url, path):  # noqa: F811 (fixture)
+def test_no_unrendered_tex_outside_code(browser, base_url, path):
     v = Visit(browser, base_url, path)
     try:
         page = v.page
