@@ -1,4 +1,4 @@
-"""The book's test tiers and the notebook timing report (issue 16), for every pytest run.
+"""The book's test tiers and the notebook timing report, for every pytest run.
 
 It sits at the repository root so that it also applies when only notebooks are
 collected (``make test-nb``). Fixtures live in ``tests/conftest.py``.
@@ -203,7 +203,7 @@ class TimingReport:
                         f"1-minute load average {os.getloadavg()[0]:.1f} at the end")
         REPORT.parent.mkdir(parents=True, exist_ok=True)
         REPORT.write_text(json.dumps({
-            "recorded": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "recorded": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "machine": self.machine, "default_budget": DEFAULT_BUDGET_S, "notebooks": self.rows,
         }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if self._failing() and any(r["over"] for r in self.rows):

@@ -75,7 +75,8 @@ async () => {
     math: document.querySelectorAll('mjx-container').length,
     mathErrors: document.querySelectorAll('mjx-merror').length,
     tex: tex,
-    rawMath: Array.from(document.querySelectorAll('.math')).filter(e => !e.querySelector('mjx-container')).length,
+    rawMath: Array.from(document.querySelectorAll('.math'))
+      .filter(e => !e.querySelector('mjx-container')).length,
     images: document.images.length,
   };
 }
@@ -115,8 +116,10 @@ def build_pdf(src: Path, out: Path, chromium: str) -> dict:
         raise FileNotFoundError(f"{src}/index.html not found: build it with "
                                 "`jupyter-book build . --builder singlehtml` (make pdf does)")
     if _has_cjk_font() is False:
-        raise RuntimeError("no CJK font for Chromium: Chinese text would print as boxes. "
-                           "Install one, e.g. `sudo apt-get install fonts-noto-cjk` (.ci/run does this)")
+        raise RuntimeError(
+            "no CJK font for Chromium: Chinese text would print as boxes. "
+            "Install one, e.g. `sudo apt-get install fonts-noto-cjk` (.ci/run does this)"
+        )
     external: list[str] = []
     with serve(src, _SingleHtmlHandler) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
@@ -155,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("src", type=Path, help="folder of the singlehtml build (has index.html)")
     parser.add_argument("out", type=Path, help="the PDF to write")
-    parser.add_argument("--chromium", help="browser executable (default: scripts/find_browser.py's choice)")
+    parser.add_argument(
+        "--chromium", help="browser executable (default: scripts/find_browser.py's choice)"
+    )
     args = parser.parse_args(argv)
     chromium = args.chromium
     if not chromium:

@@ -7,8 +7,8 @@ query finds and what it misses:
     .venv/bin/python scripts/search_report.py [_build/html]
 
 The queries and the pages each must find are site_tools.search_expectations, the
-same as tests/test_site_layout.py checks (issue 12 §1 was measured with this script
-before and after the search dictionary). The browser: scripts/find_browser.py.
+same as tests/test_site_layout.py checks (the search dictionary was measured with
+this script before and after it was added). The browser: scripts/find_browser.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Shared helpers of the site tests and the scripts that drive a browser or read the book.
 
-One home for what used to be written two or three times (issue 16):
+One home for what used to be written two or three times:
 
 - :data:`ROOT` and :func:`toc_files`: the pages ``_toc.yml`` lists, read by the
   book's own Sphinx extension ``book/_ext/apiref.py`` (one walker for the build,
@@ -10,7 +10,7 @@ One home for what used to be written two or three times (issue 16):
 - :data:`CHROMIUM_FLAGS`: the headless Chromium flags of the site test and the PDF;
 - :func:`glossary_entries` / :func:`glossary_terms`: the glossary's terms;
 - :func:`title_phrases`: a page title cut into phrases by the rule of the search
-  dictionary in ``book/_ext/bookconf.py``.
+  dictionary in ``book/_ext/zh_search.py``.
 
 Tests import it as ``site_tools`` (pytest's ``pythonpath`` holds ``scripts`` and
 ``book/_ext``); a script next to it imports it the same way, its folder being on
@@ -26,11 +26,11 @@ import json
 import re
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The book's own Sphinx extensions (``apiref``, ``bookconf``).
+#: The book's own Sphinx extensions (``apiref``, ``bookconf``, ``zh_search``, ...).
 EXTENSIONS = ROOT / "book" / "_ext"
 GLOSSARY = ROOT / "book" / "ch01_background" / "glossary.md"
 
@@ -65,9 +65,9 @@ def title_phrases(title: str) -> list[str]:
     """The phrases of a page title that the search dictionary keeps whole (two characters or more).
 
     The title is cut at punctuation, spaces, digits, Latin text and the joining
-    words 与/和/及/的, by the very rule of ``book/_ext/bookconf.py``.
+    words 与/和/及/的, by the very rule of ``book/_ext/zh_search.py``.
     """
-    breaks = _book_extension("bookconf")._PHRASE_BREAK
+    breaks = _book_extension("zh_search")._PHRASE_BREAK
     return [phrase for phrase in breaks.split(title) if len(phrase) >= 2]
 
 
@@ -172,13 +172,19 @@ class Visit:
 
 GLOSSARY_DOC = "book/ch01_background/glossary"
 # Words a reader types that neither the glossary nor jieba's reading of a title
-# yields on its own (issue 12: 去噪 found no page).
+# yields on its own (去噪 once found no page).
 EXTRA_QUERIES = ("去噪", "自编码器", "反向传播算法", "去噪自编码器")
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 # Sphinx's own search (searchtools.js, with the book's query splitter), minus
-# the drawing of the result list; returns the docnames in result order.
+# the drawing of the result list; returns the docnames in result order. The one
+# place that calls Sphinx's private search functions (Sphinx 7.4): if they are
+# gone, it fails loudly instead of finding nothing.
 JS_SEARCH = """(q) => {
+  if (typeof Search._parseQuery !== "function" || typeof Search._performSearch !== "function") {
+    throw new Error("Sphinx's Search._parseQuery/_performSearch are gone (written for "
+      + "Sphinx 7.4): update scripts/site_tools.py JS_SEARCH, or read search.html?q=...");
+  }
   const [query, terms, excluded, highlight, objects] = Search._parseQuery(q);
   return Search._performSearch(query, terms, excluded, highlight, objects).map((r) => r[0]);
 }"""

@@ -1,4 +1,4 @@
-"""The built site as a reader meets it (issue 12), in headless Chromium.
+"""The built site as a reader meets it, in headless Chromium.
 
 - Chinese search finds every glossary term and every page-title term typed as
   is, with no spaces: the glossary for a glossary term, and every page whose
