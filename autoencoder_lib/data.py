@@ -29,7 +29,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -539,26 +539,30 @@ def load_digits(
 
 
 # --------------------------------------------------------------------------
-# 唐诗三百首 (Debian's fortunes-zh)
+# 唐诗三百首 (chinese-poetry's JSON; Debian's fortunes-zh format read via path=)
 # --------------------------------------------------------------------------
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _TITLE = re.compile(r"^\x1b\[[0-9;]*m《(?P<title>[^》]+)》\x1b\[[0-9;]*m$")
 _AUTHOR = re.compile(r"^\x1b\[[0-9;]*m作者：(?P<author>.+?)\x1b\[[0-9;]*m$")
 _CLAUSE_SPLIT = re.compile(r"[，。？！；：、]")
+_NOTE = re.compile(r"[(（][^()（）]*[)）]")
+_ASCII_PUNCT = str.maketrans({",": "，", "?": "？", "!": "！", ";": "；", ":": "："})
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 
 
 @dataclass(frozen=True)
 class TangVerses:
-    """Verses of 《唐诗三百首》, split by poem into training and held-out sets.
+    """Verses of 《唐诗三百首》, split by poem into training, validation and test sets.
 
-    ``train`` and ``test`` are lists of verses (str of 5 or 7 Chinese
-    characters, no punctuation); ``train_poem[i]`` / ``test_poem[i]`` is the
-    index into ``titles`` and ``authors`` of the poem verse ``i`` comes from.
-    Whole poems are held out, so no held-out verse has a sibling verse of the
-    same poem in ``train``. ``n_lines_skipped`` counts body lines that were not
-    made of 5- or 7-character verses (irregular lines, prose prefaces).
+    ``train``, ``validation`` and ``test`` are lists of verses (str of 5 or 7
+    Chinese characters, no punctuation); ``train_poem[i]`` (``validation_poem``,
+    ``test_poem``) is the index into ``titles`` and ``authors`` of the poem verse
+    ``i`` comes from. Whole poems are held out, so no held-out verse has a
+    sibling verse of the same poem in another set. ``validation`` is empty
+    unless a ``validation_fraction`` was asked for. ``n_lines_skipped`` counts
+    body lines that were not made of 5- or 7-character verses (irregular lines,
+    prose prefaces).
     """
 
     train: list
@@ -568,23 +572,51 @@ class TangVerses:
     titles: tuple
     authors: tuple
     n_lines_skipped: int
+    validation: list = field(default_factory=list)
+    validation_poem: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+TANG_FILE = "chinese-poetry/tangshisanbaishou.simplified.json"
 
 
 def _tang_path(mirror) -> Path:
-    name = "fortunes-zh/tang300"
     try:
-        return fetch_file(name, mirror=mirror)
+        return fetch_file(TANG_FILE, mirror=mirror)
     except DataUnavailableError as exc:
         raise DataUnavailableError(
-            f"{exc} The file is not on the web at a verified address: it comes "
-            "from Debian's package fortunes-zh (version 2.98; source "
-            "https://salsa.debian.org/chinese-team/fortunes-zh). On Debian or "
-            "Ubuntu run `apt-get install fortunes-zh` (it installs "
-            "/usr/share/games/fortunes/tang300, which the book then copies into "
-            "its cache); elsewhere copy that file from the package into a folder "
-            f"<dir>/fortunes-zh/tang300 and set {MIRROR_ENV}=<dir>, or pass "
-            "path= to load_tang_poems."
+            f"{exc} The file is 《唐诗三百首》 (simplified characters) from the GitHub "
+            "repository chinese-poetry/chinese-poetry (MIT licence), pinned to commit "
+            "bdd8a3bd9ad00429f9ab7e52fa2ce4d02de8f630; any browser or `curl -LO` can "
+            "download it from the address above."
         ) from None
+
+
+def _parse_json_poems(path: Path) -> list[tuple[str, str, list[str]]]:
+    """Parse chinese-poetry's anthology JSON into (title, author, body lines) per poem."""
+    what = "chinese-poetry's tangshisanbaishou JSON"
+    try:
+        book = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not valid UTF-8 JSON ({exc}); expected {what}") from None
+    poems = []
+    try:
+        for form in book["content"]:
+            for poem in form["content"]:
+                lines = poem["paragraphs"]
+                if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+                    raise TypeError("paragraphs")
+                # Editors' variant readings "(明年 一作：年年)" may span lines: drop them.
+                body = _NOTE.sub("", "\n".join(lines)).translate(_ASCII_PUNCT)
+                poems.append((str(poem["chapter"]), str(poem["author"]),
+                              [x.strip() for x in body.split("\n") if x.strip()]))
+    except (KeyError, TypeError) as exc:
+        raise ValueError(
+            f"{path}: missing or malformed field {exc}; expected {what} "
+            "({'content': [{'type', 'content': [{'chapter', 'author', 'paragraphs'}]}]})"
+        ) from None
+    if not poems:
+        raise ValueError(f"{path}: no poems found; expected {what}")
+    return poems
 
 
 def _parse_fortune_poems(path: Path) -> list[tuple[str, str, list[str]]]:
@@ -635,19 +667,26 @@ def load_tang_poems(
     *,
     test_fraction: float = 0.1,
     seed: int = 0,
+    validation_fraction: float = 0.0,
     path: str | os.PathLike | None = None,
     mirror: str | os.PathLike | None = None,
 ) -> TangVerses:
     """Load the 5- and 7-character verses of 《唐诗三百首》, with held-out poems.
 
-    The file is Debian's ``fortunes-zh`` ``tang300``: poems separated by a
-    line ``%``, each a title line and an author line wrapped in ANSI colour
-    escapes, then lines of verses ended by Chinese punctuation. The loader
-    drops the escapes, titles and authors, splits each line at its
-    punctuation, and keeps a line's verses only when every verse of the line
+    The file is chinese-poetry's ``蒙学/tangshisanbaishou.simplified.json``
+    (320 poems, simplified characters) at a pinned commit, fetched like every
+    data file (mirror, cache, then a download checked by sha256): each poem a
+    title (``chapter``), an ``author`` and ``paragraphs``, lines of verses
+    ended by Chinese punctuation. ``path=`` may also name a file in the format
+    of Debian's ``fortunes-zh`` (``tang300``: poems separated by ``%``, title
+    and author lines in ANSI colour escapes); the format is told by the first
+    character (``{`` for JSON). The loader splits each line at its
+    punctuation and keeps a line's verses only when every verse of the line
     has 5 or 7 Chinese characters (irregular lines and prose prefaces are
-    skipped and counted). Then a fraction of the *poems*, drawn with
-    ``seed``, is held out.
+    skipped and counted). Then the *poems* are shuffled with ``seed``: the
+    first ``test_fraction`` of them are the test set, the next
+    ``validation_fraction`` the validation set (so the test set does not
+    depend on ``validation_fraction``).
 
     Explained in 第6章 6.5节.
 
@@ -657,8 +696,11 @@ def load_tang_poems(
         Fraction of poems held out, in (0, 1).
     seed : int, default 0
         Seed of the draw of held-out poems (same seed: same split).
+    validation_fraction : float, default 0
+        Fraction of poems held out for validation, in [0, 1).
     path : path-like, optional
-        Read this file instead of the verified ``fortunes-zh/tang300``.
+        Read this file instead of the verified
+        ``chinese-poetry/tangshisanbaishou.simplified.json``.
     mirror : path-like, optional
         Passed to :func:`fetch_file`.
 
@@ -676,8 +718,12 @@ def load_tang_poems(
     """
     test_fraction = _v.check_number(test_fraction, "test_fraction", low=0.0, high=1.0,
                                     low_open=True, high_open=True)
+    validation_fraction = _v.check_number(validation_fraction, "validation_fraction",
+                                          low=0.0, high=1.0, high_open=True)
     path = Path(path) if path is not None else _tang_path(mirror)
-    poems = _parse_fortune_poems(path)
+    with open(path, "rb") as fh:
+        is_json = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    poems = _parse_json_poems(path) if is_json else _parse_fortune_poems(path)
     verses, poem_of, skipped = [], [], 0
     for k, (_, _, body) in enumerate(poems):
         for line in body:
@@ -690,19 +736,31 @@ def load_tang_poems(
     if not verses:
         raise ValueError(f"{path}: no 5- or 7-character verses found")
     n_test = max(1, int(round(test_fraction * len(poems))))
-    if n_test >= len(poems):
+    n_val = max(1, round(validation_fraction * len(poems))) if validation_fraction else 0
+    if n_test + n_val >= len(poems):
         raise ValueError(
-            f"test_fraction={test_fraction} holds out all {len(poems)} poems of {path}"
+            f"test_fraction={test_fraction} and validation_fraction={validation_fraction} "
+            f"hold out all {len(poems)} poems of {path}"
         )
-    held = set(np.random.default_rng(seed).permutation(len(poems))[:n_test].tolist())
+    order = np.random.default_rng(seed).permutation(len(poems))
+    role = np.zeros(len(poems), dtype=np.int64)  # 0 train, 1 validation, 2 test
+    role[order[:n_test]] = 2
+    role[order[n_test:n_test + n_val]] = 1
     poem_of = np.asarray(poem_of, dtype=np.int64)
-    is_test = np.array([p in held for p in poem_of.tolist()], dtype=bool)
+    of = role[poem_of]
+
+    def pick(r):
+        return [v for v, o in zip(verses, of) if o == r], poem_of[of == r]
+
+    (train, train_poem), (val, val_poem), (test, test_poem) = pick(0), pick(1), pick(2)
     return TangVerses(
-        train=[v for v, t in zip(verses, is_test) if not t],
-        test=[v for v, t in zip(verses, is_test) if t],
-        train_poem=poem_of[~is_test],
-        test_poem=poem_of[is_test],
+        train=train,
+        test=test,
+        train_poem=train_poem,
+        test_poem=test_poem,
         titles=tuple(p[0] for p in poems),
         authors=tuple(p[1] for p in poems),
         n_lines_skipped=skipped,
+        validation=val,
+        validation_poem=val_poem,
     )

@@ -62,7 +62,9 @@ def markdown_table(
     Parameters
     ----------
     header : sequence of str
-        Column titles (may contain Markdown, e.g. ``"$k$"``).
+        Column titles (may contain Markdown; math such as ``"$k$"`` is typeset only
+        where the output is rendered as MyST: give the cell the metadata
+        ``{"mystnb": {"markdown_format": "myst"}}``, not ``"gfm"``).
     rows : sequence of sequences
         One sequence of values per row, each as long as ``header``.
     formats : sequence of (str or None), optional

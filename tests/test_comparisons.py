@@ -72,6 +72,9 @@ CH2_5: list[Row] = [
 ]
 
 # Chapters 6-10 and the appendix.
+VAE = "book/ch06_applications/6_4_vae.ipynb"
+POEMS = "book/ch06_applications/6_5_text_autoencoder.ipynb"
+TIPS = "book/ch09_faq/9_4_training_tips.ipynb"
 _COMP = "book/ch06_applications/6_1_compression.ipynb"
 _FE = "book/ch06_applications/6_2_features.ipynb"
 _AD = "book/ch06_applications/6_3_anomaly_detection.ipynb"
@@ -107,6 +110,46 @@ CH6_10: list[Row] = [
     _row(_AD, "ch6_ad_first_vs_pca", ("高于 PCA", "低于 PCA", "与 PCA 分不出高下"),
          "test items"),
     *[_row(_AD, f"ch6_ad_seeds_vs_{k}", _AD_WORDS, "seeds") for k in ("pca", "knn")],
+    # 6.4: beta values and latent size, -ELBO per test image, paired on the same images.
+    Row(VAE, "ch6_vae_half_diff", "ch6_vae_half_low", "ch6_vae_half_high",
+        "ch6_vae_half_word", ("高于", "低于", "与之分不出高下"), "test items"),
+    Row(VAE, "ch6_vae_four_diff", "ch6_vae_four_low", "ch6_vae_four_high",
+        "ch6_vae_four_word", ("高于", "低于", "与之分不出高下"), "test items"),
+    Row(VAE, "ch6_vae_dim_diff", "ch6_vae_dim_low", "ch6_vae_dim_high",
+        "ch6_vae_dim_word", ("高于", "低于", "与之分不出高下"), "test items"),
+    # 6.5: teacher forcing with the own / mean / shuffled code, free-running; characters
+    # in any position vs in place; nearest neighbours vs random pairs (per test verse).
+    Row(POEMS, "ch6_tang_code_vs_mean_diff", "ch6_tang_code_vs_mean_low",
+        "ch6_tang_code_vs_mean_high", "ch6_tang_code_vs_mean_word",
+        ("高于", "低于", "不能确定地高于或低于"), "test items"),
+    Row(POEMS, "ch6_tang_mean_vs_shuffled_diff", "ch6_tang_mean_vs_shuffled_low",
+        "ch6_tang_mean_vs_shuffled_high", "ch6_tang_mean_vs_shuffled_word",
+        ("高于", "低于", "不能确定地高于或低于"), "test items"),
+    Row(POEMS, "ch6_tang_greedy_vs_tf_diff", "ch6_tang_greedy_vs_tf_low",
+        "ch6_tang_greedy_vs_tf_high", "ch6_tang_greedy_vs_tf_word",
+        ("高于", "低于", "不能确定地高于或低于"), "test items"),
+    Row(POEMS, "ch6_tang_bag_vs_pos_diff", "ch6_tang_bag_vs_pos_low",
+        "ch6_tang_bag_vs_pos_high", "ch6_tang_bag_vs_pos_word",
+        ("高于", "低于", "不能确定地高于或低于"), "test items"),
+    Row(POEMS, "ch6_tang_shared_vs_rand_diff", "ch6_tang_shared_vs_rand_low",
+        "ch6_tang_shared_vs_rand_high", "ch6_tang_shared_vs_rand_word",
+        ("高于", "低于", "不能确定地高于或低于"), "test items"),
+    Row(POEMS, "ch6_tang_len_vs_rand_diff", "ch6_tang_len_vs_rand_low",
+        "ch6_tang_len_vs_rand_high", "ch6_tang_len_vs_rand_word",
+        ("高于", "低于", "不能确定地高于或低于"), "test items"),
+    # 9.4: each variant minus the constant learning rate, paired by seed (t, 2 df).
+    Row(TIPS, "ch9_step_diff", "ch9_step_low", "ch9_step_high", "ch9_step_word",
+        ("更高", "更低", "分不出"), "seeds"),
+    Row(TIPS, "ch9_exp_diff", "ch9_exp_low", "ch9_exp_high", "ch9_exp_word",
+        ("更高", "更低", "分不出"), "seeds"),
+    Row(TIPS, "ch9_plateau_diff", "ch9_plateau_low", "ch9_plateau_high", "ch9_plateau_word",
+        ("更高", "更低", "分不出"), "seeds"),
+    Row(TIPS, "ch9_cosine_diff", "ch9_cosine_low", "ch9_cosine_high", "ch9_cosine_word",
+        ("更高", "更低", "分不出"), "seeds"),
+    Row(TIPS, "ch9_bn_diff", "ch9_bn_low", "ch9_bn_high", "ch9_bn_word",
+        ("更高", "更低", "分不出"), "seeds"),
+    Row(TIPS, "ch9_dropout_diff", "ch9_dropout_low", "ch9_dropout_high", "ch9_dropout_word",
+        ("更高", "更低", "分不出"), "seeds"),
 ]
 
 # Chapter 8's new sections (8.4 onwards).

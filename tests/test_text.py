@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import urllib.parse
 from collections import Counter
 
 import numpy as np
@@ -85,26 +87,111 @@ def test_loader_rejects_non_utf8_and_empty_files(tmp_path):
         data.load_tang_poems(path=empty)
 
 
+def write_json(path, poems=POEMS):
+    """The layout of chinese-poetry's tangshisanbaishou JSON, with the POEMS above."""
+    content = [{"chapter": t, "subchapter": None, "author": a, "paragraphs": list(lines)}
+               for t, a, lines in poems]
+    book = {"title": "唐诗三百首", "content": [{"type": "五言绝句", "content": content[:2]},
+                                               {"type": "乐府", "content": content[2:]}]}
+    path.write_text(json.dumps(book, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def json_file(tmp_path):
+    return write_json(tmp_path / "tangshisanbaishou.simplified.json")
+
+
+def test_json_and_fortune_formats_give_the_same_verses(json_file, fortune_file):
+    a, va = all_verses(json_file, test_fraction=0.2)
+    b, vb = all_verses(fortune_file, test_fraction=0.2)
+    assert va == vb and a.titles == b.titles and a.authors == b.authors
+    assert a.n_lines_skipped == b.n_lines_skipped == 2
+
+
+def test_json_variant_notes_and_ascii_punctuation_are_cleaned(tmp_path):
+    poems = [("春思", "某", ["春草明年绿，王孙归不归?(明年 一作：年年)",
+                            "回乐烽前沙似雪，受降城外月如霜。(回乐", "一作：回乐", "）"]),
+             ("夜", "某", ["床前明月光，疑是地上霜。（光 一作：色）"])]
+    tv, verses = all_verses(write_json(tmp_path / "t.json", poems), test_fraction=0.5)
+    assert sorted(verses) == sorted(["春草明年绿", "王孙归不归", "回乐烽前沙似雪",
+                                     "受降城外月如霜", "床前明月光", "疑是地上霜"])
+    assert tv.n_lines_skipped == 0
+
+
+def test_validation_poems_are_disjoint_and_leave_the_test_set_unchanged(json_file):
+    tv, _ = all_verses(json_file, test_fraction=0.2, validation_fraction=0.2, seed=1)
+    only_test, _ = all_verses(json_file, test_fraction=0.2, seed=1)
+    sets = [set(x.tolist()) for x in (tv.train_poem, tv.validation_poem, tv.test_poem)]
+    assert all(s for s in sets) and sum(len(s) for s in sets) == 4  # the preface has no verse
+    assert sets[0].isdisjoint(sets[1] | sets[2]) and sets[1].isdisjoint(sets[2])
+    assert len(tv.validation) == len(tv.validation_poem)
+    assert tv.test == only_test.test and only_test.validation == []
+    assert sorted(tv.train + tv.validation) == sorted(only_test.train)
+
+
+def test_loader_validates_validation_fraction(json_file):
+    for bad in (-0.1, 1.0, True, "0.1"):
+        with pytest.raises((TypeError, ValueError), match="validation_fraction"):
+            data.load_tang_poems(path=json_file, validation_fraction=bad)
+    with pytest.raises(ValueError, match="hold out all 5 poems"):
+        data.load_tang_poems(path=json_file, test_fraction=0.4, validation_fraction=0.6)
+
+
+def test_loader_rejects_malformed_json(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"content": [{"content": [{"chapter": "x"}]}]}', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.json: missing or malformed field 'paragraphs'"):
+        data.load_tang_poems(path=bad)
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid UTF-8 JSON"):
+        data.load_tang_poems(path=bad)
+
+
 def test_missing_file_offline_says_how_to_get_it(clean_env, monkeypatch):
     monkeypatch.setenv(data.OFFLINE_ENV, "1")
-    with pytest.raises(data.DataUnavailableError, match="apt-get install fortunes-zh"):
+    with pytest.raises(data.DataUnavailableError, match="raw.githubusercontent.com") as info:
         data.load_tang_poems()
+    assert "bdd8a3bd9ad00429f9ab7e52fa2ce4d02de8f630" in str(info.value)
+    assert "chinese-poetry/chinese-poetry" in str(info.value)
 
 
-def test_installed_debian_file_is_copied_into_the_cache(clean_env, register, fortune_file):
-    # REMOTE_FILES points at Debian's install path with a file:// URL; stand in for it here.
-    register("fortunes-zh/tang300", fortune_file)
+def test_poems_are_downloaded_into_the_cache_and_checked(clean_env, register, json_file):
+    # REMOTE_FILES points at GitHub's raw address; a file:// URL stands in for it here.
+    register(data.TANG_FILE, json_file)
     tv = data.load_tang_poems(test_fraction=0.2)
-    assert (
-        clean_env / "cache" / "fortunes-zh" / "tang300"
-    ).read_bytes() == fortune_file.read_bytes()
+    assert (clean_env / "cache" / data.TANG_FILE).read_bytes() == json_file.read_bytes()
     assert len(tv.train) + len(tv.test) == 14
 
 
-def test_tang300_is_in_the_table_of_files():
-    remote = data.REMOTE_FILES["fortunes-zh/tang300"]
-    assert remote.size == 88927 and len(remote.sha256) == 64
-    assert remote.url == "file:///usr/share/games/fortunes/tang300"
+def test_a_download_with_the_wrong_hash_is_refused_and_removed(clean_env, register, json_file):
+    register(data.TANG_FILE, json_file, sha256="0" * 64)
+    with pytest.raises(data.DataIntegrityError, match="sha256"):
+        data.load_tang_poems()
+    folder = clean_env / "cache" / "chinese-poetry"
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_the_mirror_copy_is_used_when_present(clean_env, register, json_file, monkeypatch):
+    mirror = clean_env / "mirror"
+    (mirror / "chinese-poetry").mkdir(parents=True)
+    (mirror / data.TANG_FILE).write_bytes(json_file.read_bytes())
+    register(data.TANG_FILE, json_file)
+    monkeypatch.setenv(data.MIRROR_ENV, str(mirror))
+    monkeypatch.setenv(data.OFFLINE_ENV, "1")
+    assert len(data.load_tang_poems(test_fraction=0.2).titles) == 5
+    assert not (clean_env / "cache").exists()
+
+
+def test_the_poems_are_pinned_to_a_commit_of_chinese_poetry():
+    remote = data.REMOTE_FILES[data.TANG_FILE]
+    assert remote.size == 148830 and len(remote.sha256) == 64
+    assert remote.url == (
+        "https://raw.githubusercontent.com/chinese-poetry/chinese-poetry/"
+        "bdd8a3bd9ad00429f9ab7e52fa2ce4d02de8f630/"
+        + urllib.parse.quote("蒙学/tangshisanbaishou.simplified.json")
+    )
+    assert "fortunes-zh/tang300" not in data.REMOTE_FILES  # one source, no fallback
 
 
 # ------------------------------------------------------------------ vocabulary
