@@ -44,7 +44,6 @@ __all__ = [
     "epsilon",
     "membership_scores",
     "per_example_gradients",
-    "per_example_losses",
     "poisson_batches",
     "roc_auc",
     "tpr_at_fpr",
@@ -207,7 +206,7 @@ def dense_layers(model) -> list:
     return found
 
 
-def per_example_losses(model, x):
+def _per_example_losses(model, x):
     """Each example's reconstruction loss, ``mean((model(x) - x)**2)`` over features.
 
     Explained in 第8章 8.6节.
@@ -249,12 +248,12 @@ def _analytic(model, x):
 
 def _single_grad(model, x_i):
     with tf.GradientTape() as tape:
-        loss = per_example_losses(model, x_i[None])[0]
+        loss = _per_example_losses(model, x_i[None])[0]
     return tape.gradient(loss, model.trainable_variables)
 
 
 def per_example_gradients(model, x, *, method: str = "analytic") -> list:
-    """Gradient of each example's loss (:func:`per_example_losses`) for every weight.
+    """Gradient of each example's loss, ``mean((model(x) - x)**2)``, for every weight.
 
     Explained in 第8章 8.6节.
 
@@ -296,7 +295,7 @@ def _per_example(model, x, method):
         return tf.vectorized_map(lambda x_i: _single_grad(model, x_i), x)
     if method == "jacobian":
         with tf.GradientTape() as tape:
-            losses = per_example_losses(model, x)
+            losses = _per_example_losses(model, x)
         return tape.jacobian(losses, model.trainable_variables)
     per = [_single_grad(model, x[i]) for i in range(x.shape[0])]
     return [tf.stack(g) for g in zip(*per)]
@@ -551,7 +550,7 @@ def dp_sgd_train(model, x, optimizer, *, sampling_rate: float, noise_multiplier:
 
     @tf.function(input_signature=[tf.TensorSpec([None, x.shape[1]], tf.float32)])
     def step(batch):
-        loss = tf.reduce_mean(per_example_losses(model, batch))
+        loss = tf.reduce_mean(_per_example_losses(model, batch))
         grads, norms = _dp_gradient(model, batch, c, sigma, lot, "analytic", generator)
         optimizer.apply_gradients(zip(grads, variables))
         clipped = (tf.zeros([], tf.int32) if c is None
