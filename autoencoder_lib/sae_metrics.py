@@ -45,14 +45,11 @@ __all__ = [
 class SuperpositionData(NamedTuple):
     """Toy data with known features: ``x = codes @ features``.
 
-    Attributes
-    ----------
-    x : numpy.ndarray of float32, shape (n_samples, dim)
-        The observed vectors.
-    codes : numpy.ndarray of float32, shape (n_samples, n_features)
-        The true sparse coefficients (mostly 0).
-    features : numpy.ndarray of float64, shape (n_features, dim)
-        The true feature directions, one unit-norm row each.
+    - ``x``: float32 array of shape ``(n_samples, dim)``, the observed vectors;
+    - ``codes``: float32 array of shape ``(n_samples, n_features)``, the true
+      sparse coefficients (mostly 0);
+    - ``features``: float64 array of shape ``(n_features, dim)``, the true
+      feature directions, one unit-norm row each.
     """
 
     x: np.ndarray

@@ -121,19 +121,14 @@ def sum_squared_error(y_true, y_pred):
 
 
 class SparseAutoencoderParts(NamedTuple):
-    """The three Keras models of a sparse autoencoder, sharing weights.
+    """The three Keras models of a sparse autoencoder, sharing weights, and its kind.
 
-    Attributes
-    ----------
-    encoder : keras.Model
-        ``(batch, dim) -> (batch, n_latents)``, non-negative and sparse.
-    decoder : keras.Model
-        ``(batch, n_latents) -> (batch, dim)``, linear; its layer named
-        ``"dictionary"`` holds the decoder directions as kernel rows.
-    autoencoder : keras.Model
-        ``decoder(encoder(x))``, with the L1 penalty in its losses for ``kind="relu"``.
-    kind : str
-        ``"relu"`` or ``"topk"``.
+    - ``encoder``: ``(batch, dim) -> (batch, n_latents)``, non-negative and sparse;
+    - ``decoder``: ``(batch, n_latents) -> (batch, dim)``, linear; its layer named
+      ``"dictionary"`` holds the decoder directions as kernel rows;
+    - ``autoencoder``: ``decoder(encoder(x))``, with the L1 penalty among its
+      losses when ``kind == "relu"``;
+    - ``kind``: ``"relu"`` or ``"topk"``.
     """
 
     encoder: keras.Model
