@@ -223,8 +223,16 @@ def _check_parts(parts) -> SparseAutoencoderParts:
 
 
 def fit_sparse_autoencoder(parts, x, *, epochs: int = 5, batch_size: int = 256,
-                           learning_rate: float = 1e-3, validation_data=None):
+                           learning_rate: float = 1e-3, validation_data=None,
+                           centre: bool = True):
     """Compile (Adam, :func:`sum_squared_error`) and train a sparse autoencoder on ``x``.
+
+    With ``centre=True`` the biases first start from the data: the decoder
+    bias ``b_d`` is set to the mean of ``x`` and the encoder bias to
+    ``-mean(x) @ W_e``, so the encoder initially sees centred inputs (the
+    papers subtract ``b_d`` before encoding; here ``b_e`` absorbs it). Without
+    it, on non-negative activations (after a ReLU) every latent whose random
+    direction points away from the data mean never wins a TopK slot and dies.
 
     Explained in 第8章 8.4节.
 
@@ -239,6 +247,8 @@ def fit_sparse_autoencoder(parts, x, *, epochs: int = 5, batch_size: int = 256,
     learning_rate : float > 0, default 1e-3
     validation_data : array-like of float, shape (n_val, dim), optional
         Reported in the history as ``val_loss``.
+    centre : bool, default True
+        Start the biases from the mean of ``x`` (see above).
 
     Returns
     -------
@@ -259,6 +269,13 @@ def fit_sparse_autoencoder(parts, x, *, epochs: int = 5, batch_size: int = 256,
         if v.shape[1] != dim:
             raise ValueError(f"validation_data must have {dim} columns, got {v.shape[1]}")
         val = (v, v)
+    if not isinstance(centre, bool):
+        raise TypeError(f"centre must be True or False, got {type(centre).__name__}")
+    if centre:
+        mean = x.mean(axis=0)                                          # (dim,)
+        encode_layer = parts.encoder.get_layer("encode")
+        parts.decoder.get_layer("dictionary").bias.assign(mean)
+        encode_layer.bias.assign(-mean @ encode_layer.kernel.numpy())  # (n_latents,)
     parts.autoencoder.compile(optimizer=keras.optimizers.Adam(learning_rate),
                               loss=sum_squared_error)
     return parts.autoencoder.fit(x, x, epochs=epochs, batch_size=batch_size, verbose=0,

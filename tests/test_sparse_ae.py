@@ -55,6 +55,18 @@ def test_without_the_constraint_decoder_norms_drift():
     assert not np.allclose(np.linalg.norm(S.decoder_directions(parts), axis=1), 1.0, atol=1e-3)
 
 
+def test_fit_starts_the_biases_from_the_data_mean():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.0, 1.0, size=(256, 5)).astype("float32")  # all positive, like ReLUs
+    parts = S.build_sparse_autoencoder(5, 9, kind="relu", l1=0.0)
+    S.fit_sparse_autoencoder(parts, x, epochs=1, batch_size=256, learning_rate=1e-12)
+    mean = x.mean(axis=0)
+    assert np.allclose(parts.decoder.get_layer("dictionary").bias.numpy(), mean, atol=1e-5)
+    encode = parts.encoder.get_layer("encode")
+    pre = mean @ encode.kernel.numpy() + encode.bias.numpy()
+    assert np.allclose(pre, 0.0, atol=1e-5)
+
+
 def test_encoder_starts_as_the_transpose_of_the_dictionary():
     parts = S.build_sparse_autoencoder(5, 9, seed=2)
     assert np.allclose(parts.encoder.get_layer("encode").kernel.numpy(),
@@ -72,6 +84,8 @@ def test_encoder_starts_as_the_transpose_of_the_dictionary():
     (lambda: S.encode(S.build_sparse_autoencoder(4, 8), np.ones((2, 3), dtype="float32")), "x"),
     (lambda: S.fit_sparse_autoencoder(S.build_sparse_autoencoder(4, 8),
                                       np.ones((2, 4), dtype="float32"), epochs=0), "epochs"),
+    (lambda: S.fit_sparse_autoencoder(S.build_sparse_autoencoder(4, 8),
+                                      np.ones((2, 4), dtype="float32"), centre=1), "centre"),
 ])
 def test_bad_input_names_the_argument(call, arg):
     with pytest.raises((ValueError, TypeError), match=arg):
