@@ -31,13 +31,13 @@ from . import _validation as _v
 
 __all__ = [
     "SuperpositionData",
+    "dead_latents",
+    "fraction_of_variance_unexplained",
+    "l0_per_example",
     "make_superposition_data",
     "max_cosine_similarity",
     "mmcs",
     "recovery_fraction",
-    "l0_per_example",
-    "dead_latents",
-    "fraction_of_variance_unexplained",
     "top_activation_purity",
 ]
 

@@ -31,14 +31,14 @@ from keras import ops
 from . import _validation as _v
 
 __all__ = [
-    "TopK",
     "L1Penalty",
     "SparseAutoencoderParts",
-    "sum_squared_error",
+    "TopK",
     "build_sparse_autoencoder",
-    "fit_sparse_autoencoder",
-    "encode",
     "decoder_directions",
+    "encode",
+    "fit_sparse_autoencoder",
+    "sum_squared_error",
 ]
 
 _KINDS = ("relu", "topk")

@@ -41,7 +41,7 @@ from importlib.metadata import version
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from long_runs import ROOT, tf_version, write_record  # noqa: E402
+from long_runs import ROOT, tf_version, write_record
 
 RECORD = ROOT / "book" / "ch08_summary" / "sae_toy_long.json"
 DIM, N_TRAIN, N_EVAL, EPOCHS, BATCH, LR = 32, 10_000, 5_000, 12, 128, 1e-3
@@ -129,8 +129,9 @@ def main(argv: list[str]) -> int:
     header = ["n/d", "p", "k", "TopK 恢复（%）", "L1/ReLU 恢复（%）", "字典学习恢复（%）",
               "TopK − 字典学习（百分点，95 % t 区间）"]
     table = [[f"{c['n'] // DIM}", f"{c['p']:g}", c["k"], pct(c["topk"]), pct(c["relu"]),
-              pct(c["dl"]), f"{100 * c['topk_minus_dl']:+.1f} "
-              f"[{100 * c['low']:+.1f}, {100 * c['high']:+.1f}]"] for c in cells]
+              pct(c["dl"]), (f"{100 * c['topk_minus_dl']:+.1f} "
+                             f"[{100 * c['low']:+.1f}, {100 * c['high']:+.1f}]")]
+             for c in cells]
     elapsed = time.perf_counter() - start
     load_after = os.getloadavg()
     record = {
