@@ -54,9 +54,9 @@ CH8: list[Row] = [
         ("多", "少", "分不出多少"), "test items"),
     # 8.5: label purity per unit (Welch over units, unpaired), SAE latents - neurons / PCA.
     Row(_FEAT, "ch8_feat_pur_neuron_diff", "ch8_feat_pur_neuron_low", "ch8_feat_pur_neuron_high",
-        "ch8_feat_pur_neuron_word", ("更高", "更低", "分不出高下"), "test items"),
+        "ch8_feat_pur_neuron_word", ("更高", "更低", "与之分不出高下"), "test items"),
     Row(_FEAT, "ch8_feat_pur_pca_diff", "ch8_feat_pur_pca_low", "ch8_feat_pur_pca_high",
-        "ch8_feat_pur_pca_word", ("更高", "更低", "分不出高下"), "test items"),
+        "ch8_feat_pur_pca_word", ("更高", "更低", "与之分不出高下"), "test items"),
     # 8.5: 0/1 correct per test image, SAE k-sparse probe - dense linear probe / neuron k-sparse.
     Row(_FEAT, "ch8_feat_probe_dense_diff", "ch8_feat_probe_dense_low",
         "ch8_feat_probe_dense_high", "ch8_feat_probe_dense_word", _HIGHER, "test items"),
