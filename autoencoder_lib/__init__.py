@@ -13,8 +13,10 @@ Modules, named by their job:
 - :mod:`autoencoder_lib.noise`: clipped Gaussian noise and fresh-noise batches for denoising;
 - :mod:`autoencoder_lib.tables`: result tables that render as tables in the book;
 - :mod:`autoencoder_lib.regularizers`: sparse (KL) and contractive penalties of a code layer;
-- :mod:`autoencoder_lib.compression`: quantiser, symbol model, range coding to real bytes, Pillow codecs;
-- :mod:`autoencoder_lib.text`: character vocabulary, padding/masking, a GRU sequence autoencoder;
+- :mod:`autoencoder_lib.compression`: quantiser, symbol model, range coding to real bytes,
+  Pillow codecs;
+- :mod:`autoencoder_lib.text`: character vocabulary, padding/masking, a GRU sequence autoencoder
+  (its Keras layers in :mod:`autoencoder_lib.text_layers`);
 - :mod:`autoencoder_lib.features`: encoding in batches, linear probes, precision@k retrieval;
 - :mod:`autoencoder_lib.detection`: thresholds chosen on validation scores, detector metric tables;
 - :mod:`autoencoder_lib.vae`: the variational autoencoder, its KL term and the IWAE bound.

@@ -28,13 +28,23 @@ The helpers, each returning the checked (and normalised) value:
 - :func:`check_sequence` and :func:`check_int_sequence`: a list or tuple (not a
   string), optionally of positive ints;
 - :func:`check_callable`;
+- :func:`check_seed`: an int ``>= 0`` (or a NumPy ``Generator``, if allowed);
+- :func:`check_pair`: a ``(low, high)`` pair of finite numbers with ``low < high``;
 - :func:`as_array`: a NumPy array of an allowed dtype kind, dimension, not
   empty, without NaN or infinity (each check can be turned off);
 - :func:`check_same_shape`, :func:`check_same_kind` (no integer/float mix);
 - :func:`check_in_range`: every value within ``[low, high]``, with a hint.
 
+The rule (scikit-learn's): validate once, at the door. A public function checks
+its arguments with these helpers; what it calls inside the library gets checked
+values and does not check them again (a private, unchecked version such as
+``_noisy`` behind ``add_gaussian_noise``). A docstring's "Raises" section is one
+line for these errors; only an error that teaches something (a diverged
+training run, a corrupt download) gets its own entry.
+
 Explained nowhere in the book: it is plumbing. Messages follow one pattern,
-``"<arg> must <rule>, got <what it received>"``, so tests can match them.
+``"<arg> must <rule>, got <what it received>"``; ``tests/test_validation.py``
+checks the wording once, and that every public function names its bad argument.
 """
 
 from __future__ import annotations
@@ -51,6 +61,8 @@ __all__ = [
     "check_sequence",
     "check_int_sequence",
     "check_callable",
+    "check_seed",
+    "check_pair",
     "as_array",
     "check_same_shape",
     "check_same_kind",
@@ -127,7 +139,11 @@ def check_number(
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{arg} must be a number, got {_type_name(value)}")
     number = float(value)
-    rule = _interval(low, high, low_open, high_open) if (low, high) != (None, None) else "a finite number"
+    rule = (
+        _interval(low, high, low_open, high_open)
+        if (low, high) != (None, None)
+        else "a finite number"
+    )
     if not np.isfinite(number):
         raise ValueError(f"{arg} must be {rule}, got {value}")
     too_low = low is not None and (number <= low if low_open else number < low)
@@ -148,7 +164,9 @@ def check_choice(value, choices: Sequence, arg: str):
     return value
 
 
-def check_sequence(values, arg: str, *, of: str = "values", min_len: int = 0, iterable: bool = False) -> list:
+def check_sequence(
+    values, arg: str, *, of: str = "values", min_len: int = 0, iterable: bool = False
+) -> list:
     """Return ``list(values)`` for a list, tuple or other sequence that is not a string.
 
     ``iterable=True`` also accepts any ordered iterable (a generator, a NumPy
@@ -183,6 +201,39 @@ def check_callable(value, arg: str) -> Callable:
     if not callable(value):
         raise TypeError(f"{arg} must be callable, got {_type_name(value)}")
     return value
+
+
+def check_seed(value, arg: str = "seed", *, as_generator: bool = False):
+    """Return a seed: an int ``>= 0``.
+
+    ``as_generator=True`` also accepts a ``numpy.random.Generator`` (returned as
+    it is) and turns an int into ``numpy.random.default_rng(seed)``.
+    """
+    if as_generator and isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        kinds = "an int or a numpy Generator" if as_generator else "an int"
+        raise TypeError(f"{arg} must be {kinds}, got {_type_name(value)}")
+    seed = check_int(value, arg, minimum=0)
+    return np.random.default_rng(seed) if as_generator else seed
+
+
+def check_pair(
+    value, arg: str, *, low: float | None = None, equal_ok: bool = False
+) -> tuple[float, float]:
+    """Return ``(a, b)`` as floats: two finite numbers, each ``>= low``, with ``a < b``.
+
+    ``equal_ok=True`` allows ``a == b``. A list, tuple or 1-D array of length 2.
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, np.ndarray)):
+        raise TypeError(f"{arg} must be a pair (low, high), got {_type_name(value)}")
+    if len(value) != 2:
+        raise ValueError(f"{arg} must be a pair (low, high), got {len(value)} values")
+    a, b = (check_number(v, f"{arg}[{i}]", low=low) for i, v in enumerate(value))
+    if a > b or (a == b and not equal_ok):
+        rule = "low <= high" if equal_ok else "low < high"
+        raise ValueError(f"{arg} must be (low, high) with {rule}, got ({a:g}, {b:g})")
+    return a, b
 
 
 def as_array(
@@ -230,11 +281,18 @@ def as_array(
     try:
         a = np.asarray(value)
     except ValueError as exc:  # ragged nested lists
-        raise TypeError(f"{arg} must be {_KIND_TEXT.get(kinds, 'an array')}, got {_type_name(value)}: {exc}") from exc
+        raise TypeError(
+            f"{arg} must be {_KIND_TEXT.get(kinds, 'an array')}, got {_type_name(value)}: {exc}"
+        ) from exc
     if a.dtype.kind not in kinds:
-        raise TypeError(f"{arg} must be {_KIND_TEXT.get(kinds, f'an array of kind {kinds!r}')}, got dtype {a.dtype}")
+        raise TypeError(
+            f"{arg} must be {_KIND_TEXT.get(kinds, f'an array of kind {kinds!r}')}, "
+            f"got dtype {a.dtype}"
+        )
     allowed = None if ndim is None else ((ndim,) if isinstance(ndim, int) else tuple(ndim))
-    if (allowed is not None and a.ndim not in allowed) or (min_ndim is not None and a.ndim < min_ndim):
+    if (allowed is not None and a.ndim not in allowed) or (
+        min_ndim is not None and a.ndim < min_ndim
+    ):
         if shape_text is None:
             shape_text = (f"{' or '.join(map(str, allowed))}-D" if allowed is not None
                           else f"at least {min_ndim}-D")
@@ -254,7 +312,9 @@ def as_array(
 def check_same_shape(a: np.ndarray, b: np.ndarray, arg_a: str, arg_b: str) -> None:
     """Raise a ``ValueError`` naming both arguments if ``a`` and ``b`` differ in shape."""
     if np.shape(a) != np.shape(b):
-        raise ValueError(f"{arg_a} and {arg_b} must have the same shape, got {np.shape(a)} and {np.shape(b)}")
+        raise ValueError(
+            f"{arg_a} and {arg_b} must have the same shape, got {np.shape(a)} and {np.shape(b)}"
+        )
 
 
 def check_same_kind(a: np.ndarray, b: np.ndarray, arg_a: str, arg_b: str) -> None:
@@ -271,7 +331,8 @@ def check_same_kind(a: np.ndarray, b: np.ndarray, arg_a: str, arg_b: str) -> Non
         int_dtype = a.dtype if int_arg == arg_a else b.dtype
         float_dtype = b.dtype if int_arg == arg_a else a.dtype
         raise TypeError(
-            f"{int_arg} is an integer array ({int_dtype}) but {float_arg} is floating point ({float_dtype}); "
+            f"{int_arg} is an integer array ({int_dtype}) but {float_arg} is floating point "
+            f"({float_dtype}); "
             f"put both on the same scale and dtype first, e.g. {int_arg}.astype(np.float32) / 255 "
             f"for 8-bit pixels and [0, 1] images"
         )

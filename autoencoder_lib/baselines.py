@@ -60,11 +60,8 @@ def pca_reconstruct(x_train: np.ndarray, x: np.ndarray, k: int, *, seed: int = 0
 
     Raises
     ------
-    TypeError
-        If an array is not floating point, or ``k`` or ``seed`` is not an int.
-    ValueError
-        If an array is not 2-D, is empty or holds NaN/infinity, the feature
-        counts differ, ``k`` is out of range or ``seed`` is negative.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from sklearn.decomposition import PCA
 
@@ -89,11 +86,8 @@ def mean_reconstruct(x_train: np.ndarray, x: np.ndarray) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If an array is not floating point.
-    ValueError
-        If an array is not 2-D, is empty or holds NaN/infinity, or the feature
-        counts differ.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     x_train, x = _check_pair_2d(x_train, x)
     return np.broadcast_to(x_train.mean(axis=0), x.shape).astype(x.dtype)
@@ -131,11 +125,8 @@ def gaussian_denoise(x: np.ndarray, sigma: float) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``x`` has another shape, is empty or holds NaN/infinity, or
-        ``sigma`` is negative or not finite.
-    TypeError
-        If ``x`` is not floating point or ``sigma`` is not a number.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from scipy import ndimage
 
@@ -164,11 +155,8 @@ def median_denoise(x: np.ndarray, size: int) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``x`` has another shape, is empty or holds NaN/infinity, or
-        ``size`` is below 1.
-    TypeError
-        If ``x`` is not floating point or ``size`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from scipy import ndimage
 
@@ -177,7 +165,9 @@ def median_denoise(x: np.ndarray, size: int) -> np.ndarray:
     return ndimage.median_filter(x, size=_spatial(x, size, 1), mode="reflect")
 
 
-def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates) -> tuple[object, dict]:
+def tune_denoiser(
+    denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates
+) -> tuple[object, dict]:
     """Pick the parameter of a classical denoiser that gives the highest mean PSNR.
 
     Tune on validation images, never on the test images the methods are
@@ -202,13 +192,8 @@ def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates)
 
     Raises
     ------
-    TypeError
-        If ``denoise`` is not callable, a candidate is unhashable (it becomes
-        a key of ``scores``), or an image array is not floating point.
-    ValueError
-        If ``candidates`` is empty or repeats a value, the image arrays differ
-        in shape, are empty or hold NaN/infinity, ``denoise`` returns another
-        shape, or PSNR rejects the output (values outside [0, 1]).
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from .metrics import psnr
 
@@ -220,17 +205,24 @@ def tune_denoiser(denoise, x_noisy: np.ndarray, x_clean: np.ndarray, candidates)
         try:
             hash(c)
         except TypeError as exc:
-            raise TypeError(f"candidates must be hashable (keys of the scores), got {type(c).__name__}") from exc
+            raise TypeError(
+                f"candidates must be hashable (keys of the scores), got {type(c).__name__}"
+            ) from exc
     if len(set(candidates)) != len(candidates):
         raise ValueError(f"candidates must not repeat a value, got {candidates!r}")
     x_noisy, x_clean = _check_images(x_noisy, "x_noisy"), _check_images(x_clean, "x_clean")
     if x_noisy.shape != x_clean.shape:
-        raise ValueError(f"x_noisy and x_clean must have the same shape, got {x_noisy.shape} and {x_clean.shape}")
+        raise ValueError(
+            "x_noisy and x_clean must have the same shape, "
+            f"got {x_noisy.shape} and {x_clean.shape}"
+        )
     scores = {}
     for c in candidates:
         out = np.asarray(denoise(x_noisy, c))
         if out.shape != x_clean.shape:
-            raise ValueError(f"denoise(x_noisy, {c!r}) returned shape {out.shape}, expected {x_clean.shape}")
+            raise ValueError(
+                f"denoise(x_noisy, {c!r}) returned shape {out.shape}, expected {x_clean.shape}"
+            )
         scores[c] = float(np.mean(psnr(x_clean, out)))
     best = max(candidates, key=lambda c: scores[c])
     return best, scores

@@ -77,11 +77,8 @@ def quantize(z: np.ndarray, step: float) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``step`` is not positive and finite, ``z`` holds NaN or infinity,
-        or a symbol does not fit in int32 (step far too small).
-    TypeError
-        If ``step`` is not a number or ``z`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     step = _v.check_number(step, "step", low=0.0, low_open=True)
     z = _v.as_array(z, "z", nonempty=False, dtype=np.float64)  # numeric, no NaN or inf
@@ -163,7 +160,9 @@ def fit_symbol_model(
     margin: int = 2,
     smoothing: float = 1.0,
 ) -> SymbolModel:
-    """Fit one categorical distribution per dimension to training symbols (add-``smoothing`` counts).
+    """Fit one categorical distribution per dimension to training symbols.
+
+    Counts plus ``smoothing`` (add-``smoothing`` estimate).
 
     ``p_j(a) = (count_j(a) + smoothing) / (N + smoothing * A)`` over the
     alphabet of ``A = high - low + 1`` symbols (Laplace's rule for
@@ -192,24 +191,22 @@ def fit_symbol_model(
 
     Raises
     ------
-    ValueError
-        If ``symbols`` is not 2-D or empty, a training symbol lies outside
-        ``[low, high]``, ``low > high``, or ``smoothing``/``margin`` is negative
-        or ``smoothing`` is zero.
-    TypeError
-        If ``symbols`` are not integers, ``smoothing`` is not a number or
-        ``margin``, ``low`` or ``high`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     symbols = _symbol_rows(symbols, nonempty=True)  # at least one row and one column
     smoothing = _v.check_number(smoothing, "smoothing", low=0.0, low_open=True)
     margin = _v.check_int(margin, "margin", minimum=0)
     low = int(symbols.min()) - margin if low is None else _v.check_int(low, "low", minimum=None)
-    high = int(symbols.max()) + margin if high is None else _v.check_int(high, "high", minimum=None)
+    high = (
+        int(symbols.max()) + margin if high is None else _v.check_int(high, "high", minimum=None)
+    )
     if low > high:
         raise ValueError(f"low must not exceed high, got low={low}, high={high}")
     if symbols.min() < low or symbols.max() > high:
         raise ValueError(
-            f"training symbols span [{symbols.min()}, {symbols.max()}], outside the alphabet [{low}, {high}]"
+            f"training symbols span [{symbols.min()}, {symbols.max()}], "
+            f"outside the alphabet [{low}, {high}]"
         )
     n, k = symbols.shape
     size = high - low + 1
@@ -223,16 +220,21 @@ def fit_symbol_model(
 def _check_in_alphabet(symbols: np.ndarray, model: SymbolModel) -> np.ndarray:
     symbols = _symbol_rows(symbols)
     if not isinstance(model, SymbolModel):
-        raise TypeError(f"model must be a SymbolModel (see fit_symbol_model), got {type(model).__name__}")
+        raise TypeError(
+            f"model must be a SymbolModel (see fit_symbol_model), got {type(model).__name__}"
+        )
     if symbols.shape[1] != model.dims:
-        raise ValueError(f"symbols have {symbols.shape[1]} columns but the model has {model.dims} dimensions")
+        raise ValueError(
+            f"symbols have {symbols.shape[1]} columns but the model has {model.dims} dimensions"
+        )
     bad = model.outside(symbols)
     if bad:
         row, col = np.argwhere((symbols < model.low) | (symbols > model.high))[0]
         raise ValueError(
             f"{bad} symbol(s) lie outside the model's alphabet [{model.low}, {model.high}], "
             f"first at row {row}, column {col} (value {symbols[row, col]}); nothing was encoded. "
-            "Clamp them with model.clip() (and count the change as distortion) or refit with a wider alphabet."
+            "Clamp them with model.clip() (and count the change as distortion) "
+            "or refit with a wider alphabet."
         )
     return symbols
 
@@ -327,13 +329,15 @@ def encode(symbols: np.ndarray, model: SymbolModel) -> bytes:
     Raises
     ------
     ValueError
-        If any symbol lies outside the model's alphabet (checked before
-        anything is written) or the widths differ.
+        If a symbol lies outside the model's alphabet (checked before anything
+        is written) or the widths differ.
     """
     symbols = _check_in_alphabet(symbols, model)
     encoder = _constriction().queue.RangeEncoder()
     for j, column_model in enumerate(_column_models(model)):
-        encoder.encode(np.ascontiguousarray(symbols[:, j] - model.low, dtype=np.int32), column_model)
+        encoder.encode(
+            np.ascontiguousarray(symbols[:, j] - model.low, dtype=np.int32), column_model
+        )
     return _words_to_bytes(encoder.get_compressed())
 
 
@@ -346,10 +350,8 @@ def decode(data: bytes, model: SymbolModel, n_rows: int) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``data`` is not a whole number of 32-bit words or ``n_rows`` is negative.
-    TypeError
-        If ``data`` is not bytes or ``n_rows`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     n_rows = _v.check_int(n_rows, "n_rows", minimum=0)
     decoder = _constriction().queue.RangeDecoder(_bytes_to_words(data))
@@ -465,7 +467,9 @@ def _save_options(codec: str, quality) -> tuple[str, dict]:
             raise ValueError(f"codec {codec!r} needs a quality: pass quality=<int in 0 … 100>")
         options["quality"] = _v.check_int(quality, "quality", minimum=0, maximum=100)
     elif quality is not None:
-        raise ValueError(f"codec {codec!r} is lossless and takes no quality, got quality={quality!r}")
+        raise ValueError(
+            f"codec {codec!r} is lossless and takes no quality, got quality={quality!r}"
+        )
     return fmt, options
 
 
@@ -509,11 +513,8 @@ def codec_roundtrip(images: np.ndarray, codec: str, *, quality: int | None = Non
 
     Raises
     ------
-    ValueError
-        On an unknown codec, a missing or out-of-range quality, or images of
-        another shape or range.
-    TypeError
-        If ``quality`` is not an int or ``images`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     fmt, options = _save_options(codec, quality)
     gray = to_uint8(images)
@@ -555,5 +556,9 @@ def tiled_codec_roundtrip(
     grid[:n] = gray
     sheet = grid.reshape(rows, columns, h, w).transpose(0, 2, 1, 3).reshape(rows * h, columns * w)
     size, decoded = _roundtrip(sheet, fmt, options)
-    tiles = decoded.reshape(rows, h, columns, w).transpose(0, 2, 1, 3).reshape(rows * columns, h, w)[:n]
+    tiles = (
+        decoded.reshape(rows, h, columns, w)
+        .transpose(0, 2, 1, 3)
+        .reshape(rows * columns, h, w)[:n]
+    )
     return CodecResult(np.asarray([size], dtype=np.int64), _back(tiles, images))

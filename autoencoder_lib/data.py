@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import zlib
+import json
 import os
 import re
 import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +58,7 @@ MIRROR_ENV = "AUTOENCODER_BOOK_DATA"
 CACHE_ENV = "AUTOENCODER_BOOK_CACHE"
 OFFLINE_ENV = "AUTOENCODER_BOOK_OFFLINE"
 
-_FASHION_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+_REGISTRY = "datasets.json"  # package data: the one list of files, also read by `make data-key`
 
 
 @dataclass(frozen=True)
@@ -66,44 +68,17 @@ class RemoteFile:
     url: str
     sha256: str
     size: int
+    note: str = ""
 
 
-#: Every file the book can download, keyed by its path relative to the cache.
-REMOTE_FILES: dict[str, RemoteFile] = {
-    "fashion-mnist/train-images-idx3-ubyte.gz": RemoteFile(
-        _FASHION_URL + "train-images-idx3-ubyte.gz",
-        "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-        26421880,
-    ),
-    "fashion-mnist/train-labels-idx1-ubyte.gz": RemoteFile(
-        _FASHION_URL + "train-labels-idx1-ubyte.gz",
-        "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
-        29515,
-    ),
-    "fashion-mnist/t10k-images-idx3-ubyte.gz": RemoteFile(
-        _FASHION_URL + "t10k-images-idx3-ubyte.gz",
-        "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-        4422102,
-    ),
-    "fashion-mnist/t10k-labels-idx1-ubyte.gz": RemoteFile(
-        _FASHION_URL + "t10k-labels-idx1-ubyte.gz",
-        "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
-        5148,
-    ),
-    "ecg5000/ecg.csv": RemoteFile(
-        "https://storage.googleapis.com/download.tensorflow.org/data/ecg.csv",
-        "72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1",
-        7877383,
-    ),
-    # Debian's package fortunes-zh 2.98 (``apt-get install fortunes-zh``). There
-    # is no verified public URL of the raw file, so the "download" copies it
-    # from where Debian and Ubuntu install it (see load_tang_poems).
-    "fortunes-zh/tang300": RemoteFile(
-        "file:///usr/share/games/fortunes/tang300",
-        "b69cab0cb84c49dc1808d95aea7156c8911a7022ec630e194eecf360b78feff5",
-        88927,
-    ),
-}
+def _read_registry() -> dict[str, RemoteFile]:
+    text = resources.files(__package__).joinpath(_REGISTRY).read_text(encoding="utf-8")
+    return {name: RemoteFile(**entry) for name, entry in json.loads(text)["files"].items()}
+
+
+#: Every file the book can download, keyed by its path relative to the cache
+#: (read from the package's ``datasets.json``).
+REMOTE_FILES: dict[str, RemoteFile] = _read_registry()
 
 #: Fashion-MNIST class names (label 0 to 9), in Chinese as the book uses them.
 FASHION_MNIST_CLASSES = (
@@ -199,11 +174,8 @@ def fetch_file(
 
     Raises
     ------
-    ValueError
-        If ``name`` is not a known file or ``timeout`` is not a positive
-        finite number.
-    TypeError
-        If ``timeout`` is not a number or ``download`` is not a bool or None.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     DataIntegrityError
         If the mirror's copy has the wrong hash (the mirror is left untouched),
         or a download has the wrong hash (nothing is left behind).
@@ -246,7 +218,9 @@ def fetch_file(
         f"{target}, or set {MIRROR_ENV} to a folder that holds {name}."
     )
     if not download:
-        raise DataUnavailableError(hint + f" Downloading is off ({OFFLINE_ENV} is set or download=False).")
+        raise DataUnavailableError(
+            hint + f" Downloading is off ({OFFLINE_ENV} is set or download=False)."
+        )
     try:
         _download(remote.url, target, remote.sha256, timeout)
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
@@ -273,18 +247,20 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
     Raises
     ------
+    ValueError
+        If the file is not an unsigned-byte IDX file of the size its header
+        says, or a ``.gz`` file is truncated or corrupt (the message names it).
     FileNotFoundError
         If there is no such file.
-    ValueError
-        If the header is not an unsigned-byte IDX header, the size is wrong,
-        or a ``.gz`` file is not valid gzip (truncated or corrupt).
     """
     opener = gzip.open if str(path).endswith(".gz") else open
     try:
         with opener(path, "rb") as fh:
             raw = fh.read()
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise ValueError(f"{Path(path).name}: not a valid gzip file ({exc}); replace it with a good copy") from exc
+        raise ValueError(
+            f"{Path(path).name}: not a valid gzip file ({exc}); replace it with a good copy"
+        ) from exc
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise ValueError(f"{Path(path).name}: not an IDX file (bad magic number)")
     if raw[2] != 0x08:
@@ -293,20 +269,14 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     header = 4 + 4 * ndim
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     if len(raw) - header != int(np.prod(shape)):
-        raise ValueError(f"{Path(path).name}: header says shape {shape}, data has {len(raw) - header} bytes")
+        raise ValueError(
+            f"{Path(path).name}: header says shape {shape}, data has {len(raw) - header} bytes"
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
 def _check_shape_option(shape: str) -> None:
     _v.check_choice(shape, ("flat", "image"), "shape")
-
-
-def _check_subset(n: int | None, total: int) -> None:
-    if n is None:
-        return
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"n must be an int or None, got {type(n).__name__}")
-    _v.check_int(n, "n", minimum=1, maximum=total)
 
 
 def load_fashion_mnist(
@@ -345,24 +315,22 @@ def load_fashion_mnist(
 
     Raises
     ------
-    ValueError
-        If ``split`` or ``shape`` is unknown, ``n`` is out of range, ``seed``
-        is negative, or a file is malformed.
-    TypeError
-        If ``n`` or ``seed`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     DataIntegrityError, DataUnavailableError
         As :func:`fetch_file`.
     """
     _v.check_choice(split, ("train", "test"), "split")
     _check_shape_option(shape)
-    seed = _v.check_int(seed, "seed", minimum=0)
+    n = None if n is None else _v.check_int(n, "n")
+    seed = _v.check_seed(seed)
     prefix = "train" if split == "train" else "t10k"
     images = read_idx(fetch_file(f"fashion-mnist/{prefix}-images-idx3-ubyte.gz", mirror=mirror))
     labels = read_idx(fetch_file(f"fashion-mnist/{prefix}-labels-idx1-ubyte.gz", mirror=mirror))
     if images.shape[0] != labels.shape[0] or images.shape[1:] != (28, 28):
         raise ValueError(f"unexpected Fashion-MNIST shapes {images.shape} and {labels.shape}")
-    _check_subset(n, images.shape[0])
     if n is not None:
+        n = _v.check_int(n, "n", maximum=images.shape[0])  # the range needs the file
         idx = np.random.default_rng(seed).permutation(images.shape[0])[:n]
         images, labels = images[idx], labels[idx]
     x = images.astype(np.float32) / np.float32(255.0)
@@ -444,7 +412,8 @@ def read_ecg_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
                         float(cell)
                     except ValueError:
                         raise ValueError(
-                            f"{name}: line {lineno}, column {col} is not a number: {cell.strip()[:20]!r}"
+                            f"{name}: line {lineno}, column {col} is not a number: "
+                            f"{cell.strip()[:20]!r}"
                         ) from None
         raise ValueError(f"{name}: not a table of {ECG_WIDTH} numeric columns (shape "
                          f"{None if table is None else table.shape})")
@@ -459,7 +428,8 @@ def read_ecg_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     if wrong.any():
         row = int(np.flatnonzero(wrong)[0])
         raise ValueError(
-            f"{name}: line {row + 1} has label {float(labels[row])!r}; labels must be 0 (abnormal) "
+            f"{name}: line {row + 1} has label {float(labels[row])!r}; "
+            "labels must be 0 (abnormal) "
             f"or 1 (normal), found {np.unique(labels[wrong])[:5].tolist()}"
         )
     return table[:, :-1], labels.astype(np.int64)
@@ -495,12 +465,8 @@ def load_ecg5000(
 
     Raises
     ------
-    TypeError
-        If a fraction is not a number or ``seed`` is not an int.
-    ValueError
-        If a fraction is outside (0, 1), their sum is not below 1, ``seed``
-        is negative, or the file is one that :func:`read_ecg_csv` rejects
-        (wrong width, a non-numeric or non-finite cell, a label other than 0/1).
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     DataIntegrityError, DataUnavailableError
         As :func:`fetch_file`.
     """
@@ -557,10 +523,8 @@ def load_digits(
 
     Raises
     ------
-    ValueError
-        If ``shape`` is unknown.
-    TypeError
-        If ``dtype`` is not a floating-point dtype.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     _check_shape_option(shape)
     dtype = np.dtype(dtype)
@@ -704,15 +668,14 @@ def load_tang_poems(
 
     Raises
     ------
-    ValueError
-        If the file is not in the expected format (the message names the file
-        and line), or an argument is out of range.
+    TypeError, ValueError
+        On an invalid argument; a ``ValueError`` naming the file and line if the
+        file is not in the expected format.
     DataUnavailableError
         If the file is nowhere to be found; the message says how to get it.
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (float, int)) \
-            or not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    test_fraction = _v.check_number(test_fraction, "test_fraction", low=0.0, high=1.0,
+                                    low_open=True, high_open=True)
     path = Path(path) if path is not None else _tang_path(mirror)
     poems = _parse_fortune_poems(path)
     verses, poem_of, skipped = [], [], 0

@@ -35,7 +35,9 @@ def _scores_and_positives(scores, y_true, positive) -> tuple[np.ndarray, np.ndar
     labels = set(np.unique(y_true).tolist())
     if not labels <= {0, 1}:
         raise ValueError(f"y_true must hold only the labels 0 and 1, got {sorted(labels)}")
-    positive = _v.check_choice(_v.check_int(positive, "positive", minimum=None), (0, 1), "positive")
+    positive = _v.check_choice(
+        _v.check_int(positive, "positive", minimum=None), (0, 1), "positive"
+    )
     is_pos = y_true == positive
     if is_pos.all() or not is_pos.any():
         raise ValueError("y_true must contain both the positive and the negative class")
@@ -80,11 +82,8 @@ def select_threshold(scores, y_true, *, positive: int = 1, criterion: str = "f1"
 
     Raises
     ------
-    TypeError
-        If ``scores`` are not numeric or ``positive`` is not an int.
-    ValueError
-        On shapes that differ, non-finite scores, labels other than 0/1, a
-        single class, ``positive`` other than 0 or 1, or an unknown criterion.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Examples
     --------
@@ -147,13 +146,8 @@ def detector_metrics(y_true, scores, threshold: float, *, positive: int = 1) -> 
 
     Raises
     ------
-    TypeError
-        If ``scores`` are not numeric, ``threshold`` is not a number or
-        ``positive`` is not an int.
-    ValueError
-        On shapes that differ, non-finite scores, labels other than 0/1, a
-        single class, ``positive`` other than 0 or 1, or a non-finite
-        threshold.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -179,7 +173,9 @@ def detector_metrics(y_true, scores, threshold: float, *, positive: int = 1) -> 
     }
 
 
-def metrics_tables(results: Mapping[str, Mapping], *, digits: int = 3) -> tuple[MarkdownTable, MarkdownTable]:
+def metrics_tables(
+    results: Mapping[str, Mapping], *, digits: int = 3
+) -> tuple[MarkdownTable, MarkdownTable]:
     """Lay out several detectors' :func:`detector_metrics` as two tables.
 
     Explained in 第6章 6.3节.
@@ -201,10 +197,8 @@ def metrics_tables(results: Mapping[str, Mapping], *, digits: int = 3) -> tuple[
 
     Raises
     ------
-    TypeError
-        If ``digits`` is not an int.
-    ValueError
-        If ``results`` is empty, a dict lacks a metric, or ``digits < 0``.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     if not results:
         raise ValueError("results must name at least one detector, got none")
@@ -213,7 +207,9 @@ def metrics_tables(results: Mapping[str, Mapping], *, digits: int = 3) -> tuple[
     for name, m in results.items():
         missing = [k for k in keys if k not in m]
         if missing:
-            raise ValueError(f"results[{name!r}] lacks {missing}; pass detector_metrics(...) dicts")
+            raise ValueError(
+                f"results[{name!r}] lacks {missing}; pass detector_metrics(...) dicts"
+            )
     fmt = f".{digits}f"
     scores = markdown_table(
         ["方法", "精确率", "召回率", "F1", "准确率", "ROC-AUC", "PR-AUC"],

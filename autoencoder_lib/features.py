@@ -27,7 +27,9 @@ def _check_labels(y, n: int, arg: str, x_arg: str) -> np.ndarray:
     """One label per row of ``x_arg``; labels may be of any dtype (ints, strings)."""
     y = np.asarray(y)
     if y.ndim != 1 or y.shape[0] != n:
-        raise ValueError(f"{arg} must have shape ({n},), one label per row of {x_arg}, got {y.shape}")
+        raise ValueError(
+            f"{arg} must have shape ({n},), one label per row of {x_arg}, got {y.shape}"
+        )
     return y
 
 
@@ -54,12 +56,8 @@ def encode(encoder, x, *, batch_size: int = 1024) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If ``encoder`` is not callable, ``x`` is not numeric or
-        ``batch_size`` is not an int.
-    ValueError
-        If ``x`` is empty, has no feature axis or holds NaN or infinity, or
-        ``batch_size < 1``.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     encoder = _v.check_callable(encoder, "encoder")
     batch_size = _v.check_int(batch_size, "batch_size")
@@ -157,15 +155,14 @@ def linear_probe(
     Raises
     ------
     TypeError, ValueError
-        On arrays of the wrong shape or kind, non-finite features, or
-        ``n_labels``, ``n_draws``, ``seed``, ``C``, ``max_iter`` of the wrong
-        type or out of range.
+        On an invalid argument (the message names it).
     """
+    import warnings
+
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
-    import warnings
 
     z_train = _v.as_array(z_train, "z_train", ndim=2, shape_text="(N, d)")
     z_test = _v.as_array(z_test, "z_test", ndim=2, shape_text="(M, d)")
@@ -248,8 +245,7 @@ def precision_at_k(
     Raises
     ------
     TypeError, ValueError
-        On arrays of the wrong shape, mismatched feature sizes, or ``k``
-        outside ``1..N``.
+        On an invalid argument (the message names it).
 
     Examples
     --------

@@ -20,7 +20,9 @@ class GradientCheckError(AssertionError):
     """An analytic gradient disagrees with its finite-difference estimate."""
 
 
-def numerical_gradient(f: Callable[[], float], param: np.ndarray, *, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[], float], param: np.ndarray, *, eps: float = 1e-6
+) -> np.ndarray:
     """Estimate ``df/dparam`` element by element with central differences.
 
     ``(f(theta + eps) - f(theta - eps)) / (2 eps)`` has an error of order
@@ -42,21 +44,25 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, *, eps: float 
 
     Raises
     ------
-    TypeError
-        If ``f`` is not callable or returns something else than a number, or
-        ``param`` is not a float64 NumPy array (a copy could not be perturbed
-        in place), or ``eps`` is not a number.
-    ValueError
-        If ``param`` holds NaN or infinity, ``eps`` is not a positive finite
-        number, or ``f`` returns NaN or infinity (the message names the
-        element; ``param`` is restored first).
+    TypeError, ValueError
+        On an invalid argument, or if ``f`` returns something else than a finite
+        number (the message names the element; ``param`` is restored first).
     """
     _v.check_callable(f, "f")
-    if not isinstance(param, np.ndarray) or param.dtype != np.float64:
-        raise TypeError(f"param must be a float64 numpy.ndarray, got {type(param).__name__} "
-                        f"of dtype {getattr(param, 'dtype', None)}")
-    _v.as_array(param, "param", nonempty=False)
+    _check_param(param, "param")
     eps = _v.check_number(eps, "eps", low=0.0, low_open=True)
+    return _numerical_gradient(f, param, eps)
+
+
+def _check_param(param, arg: str) -> None:
+    """A float64 NumPy array without NaN or infinity (it is perturbed in place)."""
+    if not isinstance(param, np.ndarray) or param.dtype != np.float64:
+        raise TypeError(f"{arg} must be a float64 numpy.ndarray, got {type(param).__name__} "
+                        f"of dtype {getattr(param, 'dtype', None)}")
+    _v.as_array(param, arg, nonempty=False)
+
+
+def _numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float) -> np.ndarray:
     grad = np.zeros_like(param)
     for idx in np.ndindex(param.shape):
         old = param[idx]
@@ -68,8 +74,10 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, *, eps: float 
         finally:
             param[idx] = old                                  # restore exactly, even on an error
         if not (np.isfinite(f_plus) and np.isfinite(f_minus)):
-            raise ValueError(f"f returned {f_plus} and {f_minus} around param[{', '.join(map(str, idx))}] "
-                             f"+- eps = {eps:g}: the loss must be finite there")
+            raise ValueError(
+                f"f returned {f_plus} and {f_minus} around param[{', '.join(map(str, idx))}] "
+                f"+- eps = {eps:g}: the loss must be finite there"
+            )
         grad[idx] = (f_plus - f_minus) / (2.0 * eps)
     return grad
 
@@ -82,7 +90,9 @@ def _loss_value(f: Callable[[], float]) -> float:
     try:
         return float(value)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"f must return one number (the loss), got {type(value).__name__}") from exc
+        raise TypeError(
+            f"f must return one number (the loss), got {type(value).__name__}"
+        ) from exc
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -103,14 +113,16 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 
     Raises
     ------
-    TypeError
-        If ``a`` or ``b`` is not numeric.
-    ValueError
-        If the shapes differ or either holds NaN or infinity.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     a = _v.as_array(a, "a", nonempty=False, dtype=np.float64)
     b = _v.as_array(b, "b", nonempty=False, dtype=np.float64)
     _v.check_same_shape(a, b, "a", "b")
+    return _relative_error(a, b)
+
+
+def _relative_error(a: np.ndarray, b: np.ndarray) -> float:
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0.0 else float(np.linalg.norm(a - b) / denom)
 
@@ -150,14 +162,10 @@ def check_gradients(
 
     Raises
     ------
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     GradientCheckError
         If any relative error exceeds ``tol``; the message names the parameter.
-    TypeError
-        If ``f`` is not callable, ``params``/``grads``/``names`` is not a
-        sequence, or ``eps``/``tol`` is not a number.
-    ValueError
-        If lengths or shapes differ, a gradient holds NaN or infinity, or
-        ``eps``/``tol`` is not a positive finite number.
     """
     _v.check_callable(f, "f")
     params = _v.check_sequence(params, "params", of="numpy arrays")
@@ -165,7 +173,9 @@ def check_gradients(
     eps = _v.check_number(eps, "eps", low=0.0, low_open=True)
     tol = _v.check_number(tol, "tol", low=0.0, low_open=True)
     if len(params) != len(grads):
-        raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
+        raise ValueError(
+            f"params and grads must have the same length, got {len(params)} and {len(grads)}"
+        )
     names = ([f"p{i}" for i in range(len(params))] if names is None
              else [str(n) for n in _v.check_sequence(names, "names", of="str")])
     if len(names) != len(params):
@@ -173,9 +183,12 @@ def check_gradients(
     errors = {}
     for name, p, g in zip(names, params, grads):
         if np.shape(g) != np.shape(p):
-            raise ValueError(f"gradient of {name} must have shape {np.shape(p)}, got {np.shape(g)}")
-        _v.as_array(g, f"gradient of {name}", nonempty=False)
-        errors[name] = relative_error(g, numerical_gradient(f, p, eps=eps))
+            raise ValueError(
+                f"gradient of {name} must have shape {np.shape(p)}, got {np.shape(g)}"
+            )
+        _check_param(p, name)
+        g = _v.as_array(g, f"gradient of {name}", nonempty=False, dtype=np.float64)
+        errors[name] = _relative_error(g, _numerical_gradient(f, p, eps))
     bad = {k: v for k, v in errors.items() if v > tol}
     if bad:
         worst = max(bad, key=bad.get)

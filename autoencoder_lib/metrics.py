@@ -12,32 +12,33 @@ from . import _validation as _v
 __all__ = ["per_image_sse", "per_image_mse", "psnr", "ssim"]
 
 
-def _checked_pair(x, x_hat) -> tuple[np.ndarray, np.ndarray]:
-    """Both arrays numeric, same shape, batch axis first, not empty, finite, not int next to float."""
-    x = _v.as_array(x, "x", nonempty=False, finite=False)
-    x_hat = _v.as_array(x_hat, "x_hat", nonempty=False, finite=False)
+def _checked_pair(x, x_hat, *, ndim=None, shape_text="(N, ...)") -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays numeric, same shape, batch axis first, not empty, finite, same kind."""
+    min_ndim = None if ndim is not None else 2
+    x = _v.as_array(x, "x", ndim=ndim, min_ndim=min_ndim, shape_text=shape_text)
+    x_hat = _v.as_array(x_hat, "x_hat", ndim=ndim, min_ndim=min_ndim, shape_text=shape_text)
     _v.check_same_shape(x, x_hat, "x", "x_hat")
-    if x.ndim < 2:
-        raise ValueError(f"x must have a batch axis first, shape (N, ...), got {x.shape}")
-    for arg, a in (("x", x), ("x_hat", x_hat)):
-        _v.as_array(a, arg)  # not empty, no NaN or inf
     _v.check_same_kind(x, x_hat, "x", "x_hat")
     return x, x_hat
 
 
-def _paired(x: np.ndarray, x_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x, x_hat = _checked_pair(x, x_hat)
+def _flat_float64(x: np.ndarray, x_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x, x_hat = x.astype(np.float64, copy=False), x_hat.astype(np.float64, copy=False)
     return x.reshape(len(x), -1), x_hat.reshape(len(x_hat), -1)
 
 
-# Rounding may put a value just beyond [0, data_range] (a float32 filter gives 1 + 6e-8): tolerated,
-# as a fraction of data_range.
+def _per_image_mse(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
+    x, x_hat = _flat_float64(x, x_hat)
+    return np.mean((x - x_hat) ** 2, axis=1)
+
+
+# Rounding may put a value just beyond [0, data_range] (a float32 filter gives 1 + 6e-8):
+# tolerated, as a fraction of data_range.
 _RANGE_SLACK = 1e-5
 
 
 def _check_pixel_range(x: np.ndarray, x_hat: np.ndarray, data_range: float) -> None:
-    """PSNR and SSIM are defined for pixels in [0, data_range]; anything else means a wrong scale."""
+    """PSNR and SSIM are defined for pixels in [0, data_range]; else the scale is wrong."""
     for arg, a in (("x", x), ("x_hat", x_hat)):
         hi = float(np.max(a))
         if 1.5 * data_range < hi <= 255:
@@ -46,9 +47,10 @@ def _check_pixel_range(x: np.ndarray, x_hat: np.ndarray, data_range: float) -> N
         else:
             hint = (f"; scale both images to [0, data_range], or clip reconstructions first "
                     f"(np.clip({arg}, 0, {data_range:g}))")
-        _v.check_in_range(a, arg, 0.0, data_range, purpose=f" (data_range={data_range:g})", hint=hint,
-                          slack=_RANGE_SLACK * data_range)
-    if data_range >= 255 and x.dtype.kind == "f" and max(float(np.max(x)), float(np.max(x_hat))) <= 1.0:
+        _v.check_in_range(a, arg, 0.0, data_range, purpose=f" (data_range={data_range:g})",
+                          hint=hint, slack=_RANGE_SLACK * data_range)
+    top = max(float(np.max(x)), float(np.max(x_hat)))
+    if data_range >= 255 and x.dtype.kind == "f" and top <= 1.0:
         raise ValueError(
             f"x and x_hat both lie in [0, 1] but data_range={data_range:g}: for images in [0, 1] "
             "pass data_range=1.0 (the default), or scale both images by 255"
@@ -70,15 +72,11 @@ def per_image_sse(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If an array is not numeric (bool, strings, objects), or one is an
-        integer array and the other floating point (e.g. 0-255 pixels next to
-        [0, 1] ones: convert first).
-    ValueError
-        If the shapes differ, there is no batch axis, an array is empty or
-        holds NaN or infinity.
+    TypeError, ValueError
+        On an invalid argument; one integer and one floating-point array (0-255
+        pixels next to [0, 1] ones) is a ``TypeError`` that says how to convert.
     """
-    x, x_hat = _paired(x, x_hat)
+    x, x_hat = _flat_float64(*_checked_pair(x, x_hat))
     return np.sum((x - x_hat) ** 2, axis=1)
 
 
@@ -99,8 +97,7 @@ def per_image_mse(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
     TypeError, ValueError
         As :func:`per_image_sse`.
     """
-    x, x_hat = _paired(x, x_hat)
-    return np.mean((x - x_hat) ** 2, axis=1)
+    return _per_image_mse(*_checked_pair(x, x_hat))
 
 
 def _check_data_range(data_range) -> float:
@@ -132,20 +129,14 @@ def psnr(x: np.ndarray, x_hat: np.ndarray, *, data_range: float = 1.0) -> np.nda
 
     Raises
     ------
-    ValueError
-        If the shapes differ, there is no batch axis, an array is empty or
-        holds NaN or infinity, a value lies outside ``[0, data_range]`` (the
-        message suggests ``data_range=255`` or scaling), floating-point images
-        all lie in [0, 1] while ``data_range >= 255``, or ``data_range`` is
-        not a positive finite number.
-    TypeError
-        If ``data_range`` is not a number, an array is not numeric, or one
-        array is integer and the other floating point.
+    TypeError, ValueError
+        On an invalid argument, as :func:`per_image_sse`; a ``ValueError`` when
+        pixels and ``data_range`` disagree says which scale to use.
     """
     data_range = _check_data_range(data_range)
     x, x_hat = _checked_pair(x, x_hat)
     _check_pixel_range(x, x_hat, data_range)
-    mse = per_image_mse(x, x_hat)
+    mse = _per_image_mse(x, x_hat)
     with np.errstate(divide="ignore"):
         return 10.0 * np.log10(data_range**2 / mse)
 
@@ -189,7 +180,8 @@ def ssim(
     window (``filter_size`` taps, standard deviation ``filter_sigma``) at
     every position where the window fits inside the image; the SSIM map
 
-    ``(2 mu_x mu_y + C1)(2 sigma_xy + C2) / ((mu_x**2 + mu_y**2 + C1)(sigma_x**2 + sigma_y**2 + C2))``
+    ``(2 mu_x mu_y + C1)(2 sigma_xy + C2) /
+    ((mu_x**2 + mu_y**2 + C1)(sigma_x**2 + sigma_y**2 + C2))``
 
     with ``C1 = (k1 * data_range)**2`` and ``C2 = (k2 * data_range)**2`` is
     averaged over positions and channels. The defaults are the paper's and
@@ -220,41 +212,28 @@ def ssim(
 
     Raises
     ------
-    ValueError
-        If the shapes differ, the arrays are not 3-D or 4-D, an image is
-        smaller than the window, an array is empty or holds NaN or infinity,
-        a value lies outside ``[0, data_range]`` (the message suggests
-        ``data_range=255`` or scaling), floating-point images all lie in
-        [0, 1] while ``data_range >= 255``, or a parameter is not a positive
-        finite number.
-    TypeError
-        If ``data_range``, ``filter_sigma``, ``k1`` or ``k2`` is not a number,
-        ``filter_size`` is not an int, an array is not numeric, or one array
-        is integer and the other floating point.
+    TypeError, ValueError
+        On an invalid argument, as :func:`psnr`.
     """
     data_range = _check_data_range(data_range)
-    x = _v.as_array(x, "x", nonempty=False, finite=False)
-    x_hat = _v.as_array(x_hat, "x_hat", nonempty=False, finite=False)
-    _v.check_same_shape(x, x_hat, "x", "x_hat")
-    if x.ndim not in (3, 4):
-        raise ValueError(f"x must have shape (N, H, W) or (N, H, W, C), got {x.shape}; reshape flat images first")
-    x, x_hat = _checked_pair(x, x_hat)
+    x, x_hat = _checked_pair(x, x_hat, ndim=(3, 4), shape_text="(N, H, W) or (N, H, W, C)")
     _check_pixel_range(x, x_hat, data_range)
-    # float32 images are processed in float32 (as tf.image.ssim does, and twice as fast); others in float64.
+    # float32 images are processed in float32 (as tf.image.ssim does, twice as fast); others in
+    # float64.
     dtype = np.float32 if np.result_type(x, x_hat) == np.float32 else np.float64
     x, x_hat = x.astype(dtype, copy=False), x_hat.astype(dtype, copy=False)
     if x.ndim == 3:
         x, x_hat = x[..., None], x_hat[..., None]
-    filter_size = _v.check_int(filter_size, "filter_size")
-    if min(x.shape[1:3]) < filter_size:
-        raise ValueError(f"filter_size must be between 1 and the image size {x.shape[1:3]}, got {filter_size}")
-    for arg, value in (("filter_sigma", filter_sigma), ("k1", k1), ("k2", k2)):
-        _v.check_number(value, arg, low=0.0, low_open=True)
-    g = _gaussian_window(int(filter_size), float(filter_sigma)).astype(dtype)
+    filter_size = _v.check_int(filter_size, "filter_size", maximum=min(x.shape[1:3]))
+    filter_sigma, k1, k2 = (_v.check_number(value, arg, low=0.0, low_open=True) for arg, value
+                            in (("filter_sigma", filter_sigma), ("k1", k1), ("k2", k2)))
+    g = _gaussian_window(filter_size, filter_sigma).astype(dtype)
     c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
     mu_x, mu_y = _filter_valid(x, g), _filter_valid(x_hat, g)
     var_x = _filter_valid(x * x, g) - mu_x**2
     var_y = _filter_valid(x_hat * x_hat, g) - mu_y**2
     cov = _filter_valid(x * x_hat, g) - mu_x * mu_y
-    ssim_map = ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / ((mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2))
+    ssim_map = ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / (
+        (mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2)
+    )
     return ssim_map.mean(axis=(1, 2, 3), dtype=np.float64)

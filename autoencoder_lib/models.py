@@ -13,7 +13,12 @@ import numpy as np
 
 from . import _validation as _v
 
-__all__ = ["AutoencoderParts", "build_dense_autoencoder", "build_conv_autoencoder"]
+__all__ = [
+    "AutoencoderParts",
+    "build_dense_autoencoder",
+    "build_conv_autoencoder",
+    "dense_from_numpy",
+]
 
 
 class AutoencoderParts(NamedTuple):
@@ -26,9 +31,6 @@ class AutoencoderParts(NamedTuple):
     encoder: object
     decoder: object
     autoencoder: object
-
-
-_check_positive_int = _v.check_int
 
 
 def _check_name(name) -> str:
@@ -97,11 +99,8 @@ def build_dense_autoencoder(
 
     Raises
     ------
-    TypeError
-        On a non-integer size, ``hidden_units`` that is not a sequence, or a
-        ``name`` that is not a non-empty string.
-    ValueError
-        On a non-positive size or an unknown activation.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Examples
     --------
@@ -112,8 +111,8 @@ def build_dense_autoencoder(
     import keras
     from keras import layers
 
-    input_dim = _check_positive_int(input_dim, "input_dim")
-    latent_dim = _check_positive_int(latent_dim, "latent_dim")
+    input_dim = _v.check_int(input_dim, "input_dim")
+    latent_dim = _v.check_int(latent_dim, "latent_dim")
     hidden = _v.check_int_sequence(hidden_units, "hidden_units")
     name = _check_name(name)
     activation = _check_activation(activation, "activation")
@@ -137,9 +136,6 @@ def build_dense_autoencoder(
     x_full = keras.Input(shape=(input_dim,), name="x")
     autoencoder = keras.Model(x_full, decoder(encoder(x_full)), name=name)
     return AutoencoderParts(encoder, decoder, autoencoder)
-
-
-_check_int_sequence = _v.check_int_sequence
 
 
 def build_conv_autoencoder(
@@ -212,13 +208,8 @@ def build_conv_autoencoder(
 
     Raises
     ------
-    TypeError
-        If a size is not an int, ``input_shape``/``filters`` is not a
-        sequence, or ``name`` is not a non-empty string.
-    ValueError
-        If a size is not positive, ``input_shape`` does not have 3 entries or
-        its height/width is not divisible by ``2 ** len(filters)``, ``filters``
-        is empty, ``upsampling`` is unknown, or an activation is unknown.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Examples
     --------
@@ -231,10 +222,12 @@ def build_conv_autoencoder(
     import keras
     from keras import layers
 
-    shape = _check_int_sequence(input_shape, "input_shape")
+    shape = _v.check_int_sequence(input_shape, "input_shape")
     if len(shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {tuple(input_shape)}")
-    filters = _check_int_sequence(filters, "filters")
+        raise ValueError(
+            f"input_shape must be (height, width, channels), got {tuple(input_shape)}"
+        )
+    filters = _v.check_int_sequence(filters, "filters")
     if not filters:
         raise ValueError("filters must have at least one entry, got an empty sequence")
     factor = 2 ** len(filters)
@@ -245,8 +238,8 @@ def build_conv_autoencoder(
             f"so that the decoder can restore them, got input_shape={tuple(shape)}"
         )
     if latent_dim is not None:
-        latent_dim = _check_positive_int(latent_dim, "latent_dim")
-    kernel_size = _check_positive_int(kernel_size, "kernel_size")
+        latent_dim = _v.check_int(latent_dim, "latent_dim")
+    kernel_size = _v.check_int(kernel_size, "kernel_size")
     name = _check_name(name)
     _v.check_choice(upsampling, ("transpose", "resize"), "upsampling")
     activation = _check_activation(activation, "activation")
@@ -289,3 +282,59 @@ def build_conv_autoencoder(
     x_full = keras.Input(shape=tuple(shape), name="x")
     autoencoder = keras.Model(x_full, decoder(encoder(x_full)), name=name)
     return AutoencoderParts(encoder, decoder, autoencoder)
+
+
+def dense_from_numpy(weights: Sequence[np.ndarray], activations: Sequence[str]):
+    """A float64 ``keras.Sequential`` of ``Dense`` layers with the given weights.
+
+    The Keras side of :func:`autoencoder_lib.numpy_ae.to_keras`, which passes a
+    NumPy autoencoder's ``parameters()`` and its layers' activations: the copy
+    computes the same function, so TensorFlow's automatic differentiation
+    (``tf.GradientTape``) can check the hand-written gradients.
+
+    Explained in 第3章 3.3节.
+
+    Parameters
+    ----------
+    weights : sequence of numpy.ndarray
+        ``[W1, b1, W2, b2, ...]`` with ``W`` of shape ``(n_in, n_out)`` and
+        ``b`` of shape ``(n_out,)``, each layer's input the previous one's output.
+    activations : sequence of str
+        One per layer: ``"identity"`` (Keras's ``"linear"``), ``"relu"`` or ``"sigmoid"``.
+
+    Returns
+    -------
+    keras.Sequential
+        Layers ``dense_1, dense_2, ...`` of dtype float64, mapping
+        ``(N, W1.shape[0])`` to ``(N, n_out of the last layer)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On an invalid argument (the message names it).
+    """
+    weights = _v.check_sequence(weights, "weights", of="numpy arrays", min_len=2)
+    activations = _v.check_sequence(activations, "activations", of="str", min_len=1)
+    if len(weights) != 2 * len(activations):
+        raise ValueError(
+            f"weights must hold a W and a b per activation ({2 * len(activations)} arrays), "
+            f"got {len(weights)}"
+        )
+    weights = [_v.as_array(w, f"weights[{i}]", ndim=2 - i % 2) for i, w in enumerate(weights)]
+    activations = [_v.check_choice(a, ("identity", "relu", "sigmoid"), f"activations[{i}]")
+                   for i, a in enumerate(activations)]
+    return _dense_from_numpy(weights, activations)
+
+
+def _dense_from_numpy(weights: list[np.ndarray], activations: list[str]):
+    import keras
+
+    model_layers = [keras.Input(shape=(weights[0].shape[0],), dtype="float64")]
+    for i, (b, activation) in enumerate(zip(weights[1::2], activations), start=1):
+        activation = "linear" if activation == "identity" else activation
+        model_layers.append(keras.layers.Dense(
+            b.shape[0], activation=activation, dtype="float64", name=f"dense_{i}",
+        ))
+    keras_model = keras.Sequential(model_layers, name="numpy_ae_copy")
+    keras_model.set_weights([w.astype(np.float64) for w in weights])
+    return keras_model

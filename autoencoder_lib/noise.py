@@ -12,74 +12,45 @@ Explained in 第5章 5.6节.
 
 from __future__ import annotations
 
-import functools
-
+import keras
 import numpy as np
 
 from . import _validation as _v
 
-__all__ = ["add_gaussian_noise", "noisy_pairs"]
-
-
-def _check_sigma(sigma, arg: str = "sigma") -> float:
-    return _v.check_number(sigma, arg, low=0.0)
+__all__ = ["add_gaussian_noise", "noisy_pairs", "NoisyPairs"]
 
 
 def _check_sigma_per_image(sigma, n: int) -> float | np.ndarray:
     """A number, or one number per image (shape ``(n,)``), each finite and >= 0."""
     if isinstance(sigma, np.ndarray) and sigma.ndim > 0:
-        if sigma.shape != (n,):
-            raise ValueError(f"sigma must be a number or an array of shape ({n},), got shape {sigma.shape}")
-        if sigma.dtype.kind not in "fiu" or not np.all(np.isfinite(sigma) & (sigma >= 0)):
-            raise ValueError("sigma must hold finite numbers >= 0")
+        sigma = _v.as_array(sigma, "sigma", ndim=1, shape_text=f"({n},)")
+        if sigma.shape != (n,) or np.any(sigma < 0):
+            raise ValueError(f"sigma must be >= 0 with shape ({n},), got shape {sigma.shape}")
         return sigma
-    return _check_sigma(sigma)
-
-
-def _check_sigma_range(sigma) -> tuple[float, float]:
-    """A number ``s`` (read as ``(s, s)``) or a pair ``(low, high)`` with ``0 <= low <= high``."""
-    if isinstance(sigma, (tuple, list)):
-        if len(sigma) != 2:
-            raise ValueError(f"sigma must be a number or a pair (low, high), got {sigma!r}")
-        low, high = _check_sigma(sigma[0], "sigma[0]"), _check_sigma(sigma[1], "sigma[1]")
-        if low > high:
-            raise ValueError(f"sigma must be (low, high) with low <= high, got {sigma!r}")
-        return low, high
-    s = _check_sigma(sigma)
-    return s, s
-
-
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int or a numpy Generator, got {type(seed).__name__}")
-    return _v.check_int(seed, "seed", minimum=0)
-
-
-def _check_clip(clip) -> None:
-    if clip is None:
-        return
-    if isinstance(clip, (str, bytes)) or not isinstance(clip, (tuple, list, np.ndarray)):
-        raise TypeError(f"clip must be a pair (low, high) or None, got {type(clip).__name__}")
-    if len(clip) != 2:
-        raise ValueError(f"clip must be (low, high) with low < high, or None, got {clip!r}")
-    low = _v.check_number(clip[0], "clip[0]")
-    high = _v.check_number(clip[1], "clip[1]")
-    if not low < high:
-        raise ValueError(f"clip must be (low, high) with low < high, or None, got {clip!r}")
+    return _v.check_number(sigma, "sigma", low=0.0)
 
 
 def _check_clean_images(x, clip) -> None:
-    """Finite, and inside the clip range: clipping 0-255 pixels to [0, 1] would wipe the images out."""
-    if x.size == 0:
+    """Inside the clip range: clipping 0-255 pixels to [0, 1] would wipe the images out."""
+    if clip is None or x.size == 0:
         return
-    _v.as_array(x, "x")  # no NaN or inf
+    low, high = clip
+    if float(np.max(x)) > 1.5 * high and high <= 1.0:
+        hint = "; 8-bit pixels? scale them first (x / 255), or pass clip=(0, 255)"
+    else:
+        hint = "; pass images in that range or a clip that matches them (None: no clipping)"
+    _v.check_in_range(x, "x", low, high, purpose=f" (clip={tuple(clip)!r})", hint=hint,
+                      slack=1e-5 * (high - low))
+
+
+def _noisy(x: np.ndarray, sigma, rng: np.random.Generator, clip) -> np.ndarray:
+    """``clip(x + sigma * eps)`` without checks (``sigma`` broadcast against ``x``)."""
+    if isinstance(sigma, np.ndarray):
+        sigma = sigma.astype(x.dtype).reshape((-1,) + (1,) * (x.ndim - 1))
+    noisy = x + sigma * rng.standard_normal(x.shape).astype(x.dtype, copy=False)
     if clip is not None:
-        low, high = float(clip[0]), float(clip[1])
-        hint = ("; 8-bit pixels? scale them first (x / 255), or pass clip=(0, 255)"
-                if float(np.max(x)) > 1.5 * high and high <= 1.0 else
-                "; pass the images in that range or choose clip to match them (clip=None: no clipping)")
-        _v.check_in_range(x, "x", low, high, purpose=f" (clip={tuple(clip)!r})", hint=hint,
-                          slack=1e-5 * (high - low))
+        np.clip(noisy, clip[0], clip[1], out=noisy)
+    return noisy
 
 
 def add_gaussian_noise(
@@ -117,66 +88,54 @@ def add_gaussian_noise(
 
     Raises
     ------
-    TypeError
-        If ``x`` is not floating point, ``sigma`` is not a number, ``seed``
-        is neither an int nor a Generator, or ``clip`` is not a pair of numbers.
-    ValueError
-        If ``x`` holds NaN/infinity or values outside ``clip``, ``sigma`` is
-        negative or not finite or has the wrong shape, ``seed`` is negative,
-        or ``clip`` is not ``(low, high)`` with ``low < high``.
+    TypeError, ValueError
+        On an invalid argument; also a ``ValueError`` if ``x`` lies outside ``clip``
+        (with a hint when it looks like 8-bit pixels).
     """
-    x = np.asarray(x)
-    if x.dtype.kind != "f":
-        raise TypeError(f"x must be a floating-point array, got dtype {x.dtype}")
+    x = _v.as_array(x, "x", kinds="f", nonempty=False)
     sigma = _check_sigma_per_image(sigma, len(x) if x.ndim else 0)
-    if isinstance(sigma, np.ndarray):
-        sigma = sigma.astype(x.dtype).reshape((-1,) + (1,) * (x.ndim - 1))
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
-    _check_clip(clip)
+    rng = _v.check_seed(seed, "seed", as_generator=True)
+    clip = None if clip is None else _v.check_pair(clip, "clip")
     _check_clean_images(x, clip)
-    noisy = x + sigma * rng.standard_normal(x.shape).astype(x.dtype, copy=False)
-    if clip is not None:
-        np.clip(noisy, clip[0], clip[1], out=noisy)
-    return noisy
+    return _noisy(x, sigma, rng, clip)
 
 
-@functools.cache
-def _noisy_pairs_class():
-    """Define the PyDataset subclass on first use, so importing this module does not import Keras."""
-    import keras
+class NoisyPairs(keras.utils.PyDataset):
+    """Batches ``(noisy, clean)`` with fresh noise and a fresh shuffle every epoch.
 
-    class NoisyPairs(keras.utils.PyDataset):
-        """Batches ``(noisy, clean)``; fresh noise and a fresh shuffle every epoch."""
+    What :func:`noisy_pairs` returns (build it with that function, which checks
+    the arguments). The noise depends only on ``(seed, epoch, batch index)``: the
+    same whatever order Keras asks for the batches in.
 
-        def __init__(self, x, sigma, batch_size, seed, shuffle, clip):
-            super().__init__()
-            self.x, self.sigma, self.batch_size = x, sigma, batch_size
-            self.seed, self.shuffle, self.clip = seed, shuffle, clip
-            self.epoch = 0
-            self._order = self._make_order()
+    Explained in 第5章 5.6节.
+    """
 
-        def _make_order(self):
-            if not self.shuffle:
-                return np.arange(len(self.x))
-            return np.random.default_rng([self.seed, self.epoch]).permutation(len(self.x))
+    def __init__(self, x, sigma, batch_size, seed, shuffle, clip):
+        super().__init__()
+        self.x, self.sigma, self.batch_size = x, sigma, batch_size
+        self.seed, self.shuffle, self.clip = seed, shuffle, clip
+        self.epoch = 0
+        self._order = self._make_order()
 
-        def __len__(self):
-            return -(-len(self.x) // self.batch_size)
+    def _make_order(self):
+        if not self.shuffle:
+            return np.arange(len(self.x))
+        return np.random.default_rng([self.seed, self.epoch]).permutation(len(self.x))
 
-        def __getitem__(self, idx):
-            rows = self._order[idx * self.batch_size:(idx + 1) * self.batch_size]
-            clean = self.x[rows]
-            # The noise depends only on (seed, epoch, batch): the same whatever order Keras asks in.
-            rng = np.random.default_rng([self.seed, self.epoch, idx])
-            low, high = self.sigma
-            sigma = low if low == high else rng.uniform(low, high, size=len(clean))
-            return add_gaussian_noise(clean, sigma, seed=rng, clip=self.clip), clean
+    def __len__(self):
+        return -(-len(self.x) // self.batch_size)
 
-        def on_epoch_end(self):
-            self.epoch += 1
-            self._order = self._make_order()
+    def __getitem__(self, idx):
+        rows = self._order[idx * self.batch_size : (idx + 1) * self.batch_size]
+        clean = self.x[rows]
+        rng = np.random.default_rng([self.seed, self.epoch, idx])
+        low, high = self.sigma
+        sigma = low if low == high else rng.uniform(low, high, size=len(clean))
+        return _noisy(clean, sigma, rng, self.clip), clean
 
-    return NoisyPairs
+    def on_epoch_end(self):
+        self.epoch += 1
+        self._order = self._make_order()
 
 
 def noisy_pairs(
@@ -226,18 +185,15 @@ def noisy_pairs(
     Raises
     ------
     TypeError, ValueError
-        On an array without a batch axis, empty, not floating point, holding
-        NaN/infinity or values outside ``clip``, or an invalid ``sigma``,
-        ``batch_size``, ``seed`` or ``clip``.
+        On an invalid argument, as :func:`add_gaussian_noise`.
     """
-    x = np.asarray(x)
-    if x.ndim < 2 or len(x) == 0:
-        raise ValueError(f"x must have shape (N, ...) with N >= 1, got {x.shape}")
-    if x.dtype.kind != "f":
-        raise TypeError(f"x must be a floating-point array, got dtype {x.dtype}")
-    sigma = _check_sigma_range(sigma)
+    x = _v.as_array(x, "x", kinds="f", min_ndim=2, shape_text="(N, ...)")
+    if isinstance(sigma, (tuple, list)):
+        sigma = _v.check_pair(sigma, "sigma", low=0.0, equal_ok=True)
+    else:
+        sigma = (_v.check_number(sigma, "sigma", low=0.0),) * 2
     batch_size = _v.check_int(batch_size, "batch_size")
-    seed = _check_seed(seed)
-    _check_clip(clip)
+    seed = _v.check_seed(seed, "seed")
+    clip = None if clip is None else _v.check_pair(clip, "clip")
     _check_clean_images(x, clip)
-    return _noisy_pairs_class()(x, sigma, batch_size, seed, bool(shuffle), clip)
+    return NoisyPairs(x, sigma, batch_size, seed, bool(shuffle), clip)

@@ -53,7 +53,8 @@ LOSSES = ("mse", "bce")
 
 
 # --------------------------------------------------------------------------
-# Input checks (every message names the argument and what it received)
+# Input checks, made once by each public function; the private versions
+# (``_forward``, ``_mse``, ...) that the library calls inside check nothing.
 # --------------------------------------------------------------------------
 
 def _as_float_array(value, arg: str, ndim: int | None = None) -> np.ndarray:
@@ -76,10 +77,6 @@ def _check_pair(x, other, arg: str) -> tuple[np.ndarray, np.ndarray]:
     if x.size == 0:
         raise ValueError("x must not be empty")
     return x, other
-
-
-_check_choice = _v.check_choice
-_check_positive_int = _v.check_int
 
 
 def _check_positive_float(value, arg: str) -> float:
@@ -115,12 +112,13 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If ``a`` is not numeric (bool, strings, objects).
-    ValueError
-        If ``a`` contains NaN.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
-    a = _without_nan(a, "a")
+    return _sigmoid(_without_nan(a, "a"))
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(a))                      # in (0, 1]: never overflows
     return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -142,12 +140,10 @@ def activate(a: np.ndarray, activation: str) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If ``activation`` is unknown or ``a`` contains NaN.
-    TypeError
-        If ``a`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
-    _check_choice(activation, ACTIVATIONS, "activation")
+    _v.check_choice(activation, ACTIVATIONS, "activation")
     return _activate(_without_nan(a, "a"), activation)
 
 
@@ -155,7 +151,7 @@ def _activate(a: np.ndarray, activation: str) -> np.ndarray:
     if activation == "relu":
         return np.maximum(a, 0.0)
     if activation == "sigmoid":
-        return sigmoid(a)
+        return _sigmoid(a)
     return a
 
 
@@ -177,15 +173,16 @@ def activation_derivative(a: np.ndarray, h: np.ndarray, activation: str) -> np.n
 
     Raises
     ------
-    ValueError
-        If ``activation`` is unknown, ``a`` and ``h`` differ in shape, or
-        either contains NaN.
-    TypeError
-        If ``a`` or ``h`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
-    _check_choice(activation, ACTIVATIONS, "activation")
+    _v.check_choice(activation, ACTIVATIONS, "activation")
     a, h = _without_nan(a, "a"), _without_nan(h, "h")
     _v.check_same_shape(a, h, "a", "h")
+    return _activation_derivative(a, h, activation)
+
+
+def _activation_derivative(a: np.ndarray, h: np.ndarray, activation: str) -> np.ndarray:
     if activation == "relu":
         return (a > 0).astype(np.float64)
     if activation == "sigmoid":
@@ -212,11 +209,8 @@ class Dense:
 
     Raises
     ------
-    ValueError
-        If ``W`` is not 2-D or empty, ``b`` does not have shape ``(n_out,)``,
-        either holds NaN or infinity, or ``activation`` is unknown.
-    TypeError
-        If ``W`` or ``b`` is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Attributes
     ----------
@@ -236,9 +230,11 @@ class Dense:
         W = _v.as_array(W, "W", ndim=2, dtype=np.float64).copy()   # not empty, finite
         b = _as_float_array(b, "b", ndim=1).copy()
         if b.shape != (W.shape[1],):
-            raise ValueError(f"b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
+            raise ValueError(
+                f"b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}"
+            )
         self.W, self.b = W, b
-        self.activation = _check_choice(activation, ACTIVATIONS, "activation")
+        self.activation = _v.check_choice(activation, ACTIVATIONS, "activation")
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
         self._x = self._a = self._h = None          # cache of the last forward pass
 
@@ -273,12 +269,15 @@ class Dense:
             If ``x @ W + b`` overflows to infinity or NaN (weights blown up by
             a too large learning rate).
         """
-        x = _check_batch(x, self.n_in, "x")
+        return self._forward(_check_batch(x, self.n_in, "x"))
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):
-            a = x @ self.W + self.b                 # (N, n_in) @ (n_in, n_out) + (n_out,) -> (N, n_out)
+            a = x @ self.W + self.b                 # (N, n_in) @ (n_in, n_out) + (n_out,)
         if not np.all(np.isfinite(a)):
             raise FloatingPointError(
-                f"{self!r}: the pre-activation x @ W + b is not finite (max |W| = {np.abs(self.W).max():.3g}); "
+                f"{self!r}: the pre-activation x @ W + b is not finite "
+                f"(max |W| = {np.abs(self.W).max():.3g}); "
                 "the weights have blown up, typically because the learning rate is too large"
             )
         h = _activate(a, self.activation)           # (N, n_out)
@@ -287,7 +286,7 @@ class Dense:
 
     @property
     def preactivation(self) -> np.ndarray:
-        """``a = x @ W + b`` of the last forward pass, shape (N, n_out) (the logits of a sigmoid layer)."""
+        """``a = x @ W + b`` of the last forward pass, (N, n_out); a sigmoid layer's logits."""
         if self._a is None:
             raise RuntimeError("call forward() before reading preactivation")
         return self._a
@@ -310,11 +309,14 @@ class Dense:
         dh = _as_float_array(dh, "dh")
         if dh.shape != self._h.shape:
             raise ValueError(f"dh must have shape {self._h.shape}, got {dh.shape}")
-        da = dh * activation_derivative(self._a, self._h, self.activation)   # (N, n_out), element-wise
-        return self.backward_from_preactivation(da)
+        return self._backward(dh)
+
+    def _backward(self, dh: np.ndarray) -> np.ndarray:
+        da = dh * _activation_derivative(self._a, self._h, self.activation)  # (N, n_out)
+        return self._backward_from_preactivation(da)
 
     def backward_from_preactivation(self, da: np.ndarray) -> np.ndarray:
-        """Given ``dL/da`` (the gradient at the pre-activation), set ``dW``, ``db``; return ``dL/dx``.
+        """Given ``dL/da`` (gradient at the pre-activation), set ``dW``, ``db``; return ``dL/dx``.
 
         Used directly when the loss is written in terms of ``a`` (sigmoid output
         with binary cross-entropy from logits, 第4章 4.3节).
@@ -332,6 +334,9 @@ class Dense:
         da = _as_float_array(da, "da")
         if da.shape != self._a.shape:
             raise ValueError(f"da must have shape {self._a.shape}, got {da.shape}")
+        return self._backward_from_preactivation(da)
+
+    def _backward_from_preactivation(self, da: np.ndarray) -> np.ndarray:
         self.dW = self._x.T @ da                    # (n_in, N) @ (N, n_out) -> (n_in, n_out)
         self.db = da.sum(axis=0)                    # (n_out,): b was added to every row
         return da @ self.W.T                        # (N, n_out) @ (n_out, n_in) -> (N, n_in)
@@ -358,12 +363,13 @@ def mse(x: np.ndarray, x_hat: np.ndarray) -> float:
 
     Raises
     ------
-    ValueError
-        If the shapes differ, ``x`` is empty, or either holds NaN or infinity.
-    TypeError
-        If either is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
-    x, x_hat = _check_pair(x, x_hat, "x_hat")
+    return _mse(*_check_pair(x, x_hat, "x_hat"))
+
+
+def _mse(x: np.ndarray, x_hat: np.ndarray) -> float:
     return float(np.mean((x_hat - x) ** 2))
 
 
@@ -381,15 +387,15 @@ def mse_grad(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
     ValueError, TypeError
         As :func:`mse`.
     """
-    x, x_hat = _check_pair(x, x_hat, "x_hat")
+    return _mse_grad(*_check_pair(x, x_hat, "x_hat"))
+
+
+def _mse_grad(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
     return 2.0 * (x_hat - x) / x.size
 
 
-def _check_targets_01(x: np.ndarray) -> None:
-    if np.any(x < 0.0) or np.any(x > 1.0):
-        raise ValueError(
-            f"x must lie in [0, 1] for binary cross-entropy, got values in [{x.min():g}, {x.max():g}]"
-        )
+def _check_targets_01(x: np.ndarray, arg: str = "x") -> None:
+    _v.check_in_range(x, arg, 0.0, 1.0, purpose=" for binary cross-entropy")
 
 
 def bce_with_logits(x: np.ndarray, logits: np.ndarray) -> float:
@@ -414,19 +420,22 @@ def bce_with_logits(x: np.ndarray, logits: np.ndarray) -> float:
 
     Raises
     ------
-    ValueError
-        If shapes differ, ``x`` is empty, either holds NaN or infinity, or
-        ``x`` has values outside [0, 1].
-    TypeError
-        If either is not numeric.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     x, a = _check_pair(x, logits, "logits")
     _check_targets_01(x)
+    return _bce(x, a)
+
+
+def _bce(x: np.ndarray, a: np.ndarray) -> float:
     return float(np.mean(np.maximum(a, 0.0) - a * x + np.log1p(np.exp(-np.abs(a)))))
 
 
 def bce_with_logits_grad(x: np.ndarray, logits: np.ndarray) -> np.ndarray:
-    """Gradient of :func:`bce_with_logits` with respect to the logits: ``(sigmoid(a) - x) / (N*D)``.
+    """Gradient of :func:`bce_with_logits` with respect to the logits.
+
+    ``(sigmoid(a) - x) / (N*D)``.
 
     Explained in 第4章 4.3节.
 
@@ -441,7 +450,11 @@ def bce_with_logits_grad(x: np.ndarray, logits: np.ndarray) -> np.ndarray:
     """
     x, a = _check_pair(x, logits, "logits")
     _check_targets_01(x)
-    return (sigmoid(a) - x) / x.size
+    return _bce_grad(x, a)
+
+
+def _bce_grad(x: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return (_sigmoid(a) - x) / x.size
 
 
 # --------------------------------------------------------------------------
@@ -455,13 +468,11 @@ def glorot_variance(n_in: int, n_out: int) -> float:
 
     Raises
     ------
-    TypeError
-        If ``n_in`` or ``n_out`` is not an int.
-    ValueError
-        If either is below 1.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
-    n_in = _check_positive_int(n_in, "n_in")
-    n_out = _check_positive_int(n_out, "n_out")
+    n_in = _v.check_int(n_in, "n_in")
+    n_out = _v.check_int(n_out, "n_out")
     return 2.0 / (n_in + n_out)
 
 
@@ -472,12 +483,10 @@ def he_variance(n_in: int) -> float:
 
     Raises
     ------
-    TypeError
-        If ``n_in`` is not an int.
-    ValueError
-        If it is below 1.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
-    return 2.0 / _check_positive_int(n_in, "n_in")
+    return 2.0 / _v.check_int(n_in, "n_in")
 
 
 def draw_weights(
@@ -509,16 +518,13 @@ def draw_weights(
 
     Raises
     ------
-    TypeError
-        If a size is not an int, ``variance`` not a number, or ``rng`` not a Generator.
-    ValueError
-        If a size is below 1, ``variance`` is not a positive finite number,
-        or ``distribution`` is unknown.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
-    n_in = _check_positive_int(n_in, "n_in")
-    n_out = _check_positive_int(n_out, "n_out")
+    n_in = _v.check_int(n_in, "n_in")
+    n_out = _v.check_int(n_out, "n_out")
     variance = _check_positive_float(variance, "variance")
-    _check_choice(distribution, ("normal", "uniform"), "distribution")
+    _v.check_choice(distribution, ("normal", "uniform"), "distribution")
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     if distribution == "normal":
@@ -535,11 +541,15 @@ def _check_params_grads(params: Sequence[np.ndarray], grads: Sequence[np.ndarray
     params = _v.check_sequence(params, "params", of="numpy arrays")
     grads = _v.check_sequence(grads, "grads", of="numpy arrays")
     if len(params) != len(grads):
-        raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
+        raise ValueError(
+            f"params and grads must have the same length, got {len(params)} and {len(grads)}"
+        )
     for i, (p, g) in enumerate(zip(params, grads)):
         if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-            raise TypeError(f"params[{i}] must be a floating-point numpy.ndarray (it is updated in place), "
-                            f"got {type(p).__name__} of dtype {getattr(p, 'dtype', None)}")
+            raise TypeError(
+                f"params[{i}] must be a floating-point numpy.ndarray (it is updated in place), "
+                f"got {type(p).__name__} of dtype {getattr(p, 'dtype', None)}"
+            )
         if np.shape(p) != np.shape(g):
             raise ValueError(f"grads[{i}] must have shape {np.shape(p)}, got {np.shape(g)}")
         g = _v.as_array(g, f"grads[{i}]", nonempty=False, finite=False)
@@ -562,10 +572,8 @@ class SGD:
 
     Raises
     ------
-    TypeError
-        If ``learning_rate`` is not a number.
-    ValueError
-        If it is not positive and finite.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
 
     def __init__(self, learning_rate: float = 0.1):
@@ -576,14 +584,15 @@ class SGD:
 
         Raises
         ------
-        TypeError
-            If a parameter is not a floating-point array (it could not be updated in place).
-        ValueError
-            If the lists differ in length or an array in shape.
+        TypeError, ValueError
+            On an invalid argument (the message names it).
         FloatingPointError
             If a gradient holds NaN or infinity (nothing is updated).
         """
         _check_params_grads(params, grads)
+        self._update(params, grads)
+
+    def _update(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         for p, g in zip(params, grads):
             p -= self.learning_rate * g
 
@@ -606,10 +615,8 @@ class Adam:
 
     Raises
     ------
-    TypeError
-        If a parameter is not a number.
-    ValueError
-        If a parameter is out of its range.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
 
     def __init__(self, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
@@ -632,11 +639,16 @@ class Adam:
             changes between steps.
         """
         _check_params_grads(params, grads)
+        if self.t > 0 and len(params) != len(self.m):
+            raise ValueError(
+                f"params has {len(params)} arrays, but this Adam was started with {len(self.m)}"
+            )
+        self._update(params, grads)
+
+    def _update(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         if self.t == 0:
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
-        elif len(params) != len(self.m):
-            raise ValueError(f"params has {len(params)} arrays, but this Adam was started with {len(self.m)}")
         self.t += 1
         for p, g, m, v in zip(params, grads, self.m, self.v):
             m *= self.beta1
@@ -653,7 +665,7 @@ class Adam:
 # --------------------------------------------------------------------------
 
 class Autoencoder:
-    """An encoder and a decoder, each a list of :class:`Dense` layers, trained to reconstruct ``x``.
+    """An encoder and a decoder, lists of :class:`Dense` layers, trained to reconstruct ``x``.
 
     Explained in 第3章 3.1–3.4节.
 
@@ -667,12 +679,8 @@ class Autoencoder:
 
     Raises
     ------
-    TypeError
-        If ``encoder`` or ``decoder`` is not a sequence (a single layer must be
-        wrapped in a list).
-    ValueError
-        If a list is empty, holds something else than Dense layers, or
-        consecutive layer sizes do not chain.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
 
     def __init__(self, encoder: Sequence[Dense], decoder: Sequence[Dense]):
@@ -685,7 +693,8 @@ class Autoencoder:
         for i in range(len(layers) - 1):
             if layers[i].n_out != layers[i + 1].n_in:
                 raise ValueError(
-                    f"layer {i} has {layers[i].n_out} outputs but layer {i + 1} has {layers[i + 1].n_in} inputs"
+                    f"layer {i} has {layers[i].n_out} outputs but layer {i + 1} has "
+                    f"{layers[i + 1].n_in} inputs"
                 )
         if layers[-1].n_out != layers[0].n_in:
             raise ValueError(
@@ -710,22 +719,22 @@ class Autoencoder:
         return f"Autoencoder({' -> '.join(map(str, sizes))}, code_dim={self.code_dim})"
 
     def encode(self, x: np.ndarray) -> np.ndarray:
-        """Map inputs ``(N, n)`` to codes ``(N, k)``; ``x`` is checked as in :meth:`Dense.forward`."""
-        h = _check_batch(x, self.input_dim, "x")
-        for layer in self.encoder:
-            h = layer.forward(h)
-        return h
+        """Map inputs ``(N, n)`` to codes ``(N, k)``; ``x`` checked as in :meth:`Dense.forward`."""
+        return self._run(self.encoder, _check_batch(x, self.input_dim, "x"))
 
     def decode(self, z: np.ndarray) -> np.ndarray:
-        """Map codes ``(N, k)`` to reconstructions ``(N, n)``; ``z`` is checked as in :meth:`Dense.forward`."""
-        h = _check_batch(z, self.code_dim, "z")
-        for layer in self.decoder:
-            h = layer.forward(h)
-        return h
+        """Map codes ``(N, k)`` to reconstructions ``(N, n)``; ``z`` checked like ``x``."""
+        return self._run(self.decoder, _check_batch(z, self.code_dim, "z"))
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Reconstruct ``x``: ``decode(encode(x))``, shape (N, n)."""
-        return self.decode(self.encode(x))
+        return self._run(self.layers, _check_batch(x, self.input_dim, "x"))
+
+    @staticmethod
+    def _run(layers: list[Dense], h: np.ndarray) -> np.ndarray:
+        for layer in layers:
+            h = layer._forward(h)
+        return h
 
     def parameters(self) -> list[np.ndarray]:
         """``[W1, b1, W2, b2, ...]``: the layers' own arrays (updating them updates the model)."""
@@ -736,7 +745,7 @@ class Autoencoder:
         return [f"{p}{i}" for i in range(1, len(self.layers) + 1) for p in ("W", "b")]
 
     def _check_loss(self, loss: str) -> None:
-        _check_choice(loss, LOSSES, "loss")
+        _v.check_choice(loss, LOSSES, "loss")
         if loss == "bce" and self.layers[-1].activation != "sigmoid":
             raise ValueError(
                 "loss='bce' needs a sigmoid output layer, got output activation "
@@ -760,20 +769,29 @@ class Autoencoder:
         Raises
         ------
         ValueError
-            On an unknown loss, ``"bce"`` without a sigmoid output layer, or
-            ``x`` of another shape, without rows, with NaN/infinity (or, for
-            ``"bce"``, outside [0, 1]).
+            On an invalid argument (the message names it).
         FloatingPointError
             If the weights have blown up (see :meth:`Dense.forward`).
         """
-        self._check_loss(loss)
-        x = _check_batch(x, self.input_dim, "x")
-        x_hat = self.forward(x)
-        if loss == "mse":
-            return mse(x, x_hat)
-        return bce_with_logits(x, self.layers[-1].preactivation)
+        return self._loss(self._check_data(x, loss), loss)
 
-    def loss_and_gradients(self, x: np.ndarray, loss: str = "mse") -> tuple[float, list[np.ndarray]]:
+    def _check_data(self, x, loss: str, arg: str = "x") -> np.ndarray:
+        """``x`` checked for this model and ``loss`` (which is checked first)."""
+        self._check_loss(loss)
+        x = _check_batch(x, self.input_dim, arg)
+        if loss == "bce":
+            _check_targets_01(x, arg)
+        return x
+
+    def _loss(self, x: np.ndarray, loss: str) -> float:
+        x_hat = self._run(self.layers, x)
+        if loss == "mse":
+            return _mse(x, x_hat)
+        return _bce(x, self.layers[-1].preactivation)
+
+    def loss_and_gradients(
+        self, x: np.ndarray, loss: str = "mse"
+    ) -> tuple[float, list[np.ndarray]]:
         """Forward pass, loss, then backpropagation through every layer in reverse order.
 
         Explained in 第3章 3.3节.
@@ -796,21 +814,22 @@ class Autoencoder:
         ValueError, FloatingPointError
             As :meth:`loss`.
         """
-        self._check_loss(loss)
-        x = _check_batch(x, self.input_dim, "x")
-        x_hat = self.forward(x)                              # (N, n)
+        return self._loss_and_gradients(self._check_data(x, loss), loss)
+
+    def _loss_and_gradients(self, x: np.ndarray, loss: str) -> tuple[float, list[np.ndarray]]:
         layers = self.layers
+        x_hat = self._run(layers, x)                         # (N, n)
         if loss == "mse":
-            value = mse(x, x_hat)
-            g = mse_grad(x, x_hat)                           # dL/dx_hat, (N, n)
-            g = layers[-1].backward(g)
+            value = _mse(x, x_hat)
+            g = _mse_grad(x, x_hat)                          # dL/dx_hat, (N, n)
+            g = layers[-1]._backward(g)
         else:
             logits = layers[-1].preactivation                # (N, n)
-            value = bce_with_logits(x, logits)
-            g = bce_with_logits_grad(x, logits)              # dL/da_out = (x_hat - x) / (N*n)
-            g = layers[-1].backward_from_preactivation(g)
+            value = _bce(x, logits)
+            g = _bce_grad(x, logits)                         # dL/da_out = (x_hat - x) / (N*n)
+            g = layers[-1]._backward_from_preactivation(g)
         for layer in reversed(layers[:-1]):                  # the chain rule, last layer to first
-            g = layer.backward(g)
+            g = layer._backward(g)
         grads = [d.copy() for layer in layers for d in (layer.dW, layer.db)]
         return value, grads
 
@@ -851,19 +870,14 @@ def make_autoencoder(
 
     Raises
     ------
-    ValueError
-        If ``layer_sizes`` has fewer than two entries or a size below 1, an
-        activation or ``init`` is unknown, or ``seed`` is negative.
-    TypeError
-        If a size or ``seed`` is not an int.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
-    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence) or len(layer_sizes) < 2:
-        raise ValueError(f"layer_sizes must be a sequence of at least two ints, got {layer_sizes!r}")
-    sizes = [_check_positive_int(s, f"layer_sizes[{i}]") for i, s in enumerate(layer_sizes)]
+    sizes = _v.check_int_sequence(layer_sizes, "layer_sizes", min_len=2)
     for arg, value in (("activation", activation), ("code_activation", code_activation),
                        ("output_activation", output_activation)):
-        _check_choice(value, ACTIVATIONS, arg)
-    _check_choice(init, ("glorot", "he"), "init")
+        _v.check_choice(value, ACTIVATIONS, arg)
+    _v.check_choice(init, ("glorot", "he"), "init")
     rng = np.random.default_rng(_v.check_int(seed, "seed", minimum=0))
 
     def dense(n_in: int, n_out: int, act: str) -> Dense:
@@ -916,17 +930,13 @@ def train(
     Returns
     -------
     dict
-        ``{"loss": [...], "val_loss": [...]}``, one float per epoch (``val_loss`` only with ``x_val``).
+        ``{"loss": [...], "val_loss": [...]}``, one float per epoch (``val_loss`` only
+        with ``x_val``).
 
     Raises
     ------
-    TypeError
-        If ``model`` is not an :class:`Autoencoder`, ``optimizer`` has no
-        ``step`` method, or ``epochs``, ``batch_size`` or ``seed`` is not an int.
-    ValueError
-        If ``x`` or ``x_val`` has the wrong width, no rows or NaN/infinity,
-        ``epochs`` or ``batch_size`` is below 1, ``seed`` is negative, or the
-        loss is unknown or does not fit the model or data.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     FloatingPointError
         If training diverges: the loss or a gradient of a mini-batch, or a
         weight after a step, is no longer finite. The message gives the epoch
@@ -938,99 +948,63 @@ def train(
     if not isinstance(model, Autoencoder):
         raise TypeError(f"model must be an Autoencoder, got {type(model).__name__}")
     if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must have a step(params, grads) method, got {type(optimizer).__name__}")
-    x = _check_batch(x, model.input_dim, "x")
-    epochs = _check_positive_int(epochs, "epochs")
+        raise TypeError(
+            f"optimizer must have a step(params, grads) method, got {type(optimizer).__name__}"
+        )
+    x = model._check_data(x, loss)
+    epochs = _v.check_int(epochs, "epochs")
     n = x.shape[0]
-    batch_size = n if batch_size is None else _check_positive_int(batch_size, "batch_size")
+    batch_size = n if batch_size is None else _v.check_int(batch_size, "batch_size")
+    data = {"loss": x}
     if x_val is not None:
-        x_val = _check_batch(x_val, model.input_dim, "x_val")
-    seed = _v.check_int(seed, "seed", minimum=0)
-    model._check_loss(loss)
-    if loss == "bce":                                       # fail early on targets outside [0, 1]
-        _check_targets_01(x)
-        if x_val is not None:
-            _v.check_in_range(x_val, "x_val", 0.0, 1.0, purpose=" for binary cross-entropy")
-    rng = np.random.default_rng(seed)
-    history: dict[str, list[float]] = {"loss": []}
-    if x_val is not None:
-        history["val_loss"] = []
-    # Stand-ins with the same methods that stop at the first non-finite loss, gradient or weight
-    # (the loop below is printed in 第4章 4.5节; keep it that short).
-    model = _TrainingGuard(model, optimizer, history, steps_per_epoch=-(-n // batch_size))
-    optimizer = model.optimizer
-    for _ in range(epochs):
-        order = rng.permutation(n)                          # a new shuffle every epoch
-        for start in range(0, n, batch_size):
-            batch = x[order[start:start + batch_size]]      # (B, n)
-            _, grads = model.loss_and_gradients(batch, loss)
-            optimizer.step(model.parameters(), grads)
-        history["loss"].append(model.loss(x, loss))
-        if x_val is not None:
-            history["val_loss"].append(model.loss(x_val, loss))
-    return history
+        data["val_loss"] = model._check_data(x_val, loss, "x_val")
+    rng = np.random.default_rng(_v.check_seed(seed))
+    # The library's own optimisers skip the argument checks of .step() (done once here).
+    update = optimizer._update if isinstance(optimizer, (SGD, Adam)) else optimizer.step
+    params = model.parameters()
+    history: dict[str, list[float]] = {key: [] for key in data}
+    step = 0
 
-
-class _TrainingGuard:
-    """Wraps the model (and, as ``.optimizer``, the optimizer) for :func:`train`.
-
-    Same calls as :class:`Autoencoder` and the optimizer, plus a check after
-    each: a non-finite mini-batch loss, gradient, weight or epoch loss raises
-    ``FloatingPointError`` naming the epoch and step, before any update is
-    made from a non-finite gradient. Overflow warnings are silenced because
-    the error replaces them.
-    """
-
-    def __init__(self, model: Autoencoder, optimizer, history: dict, *, steps_per_epoch: int):
-        self._model, self._history, self._per_epoch = model, history, steps_per_epoch
-        self._steps = 0
+    def diverged(what: str, epoch: int) -> FloatingPointError:
         lr = getattr(optimizer, "learning_rate", None)
-        self._lr_text = f" (now {lr:g})" if isinstance(lr, float) else ""
-        guard = self
-
-        class _Optimizer:
-            def step(self, params, grads):
-                with np.errstate(over="ignore", invalid="ignore"):
-                    optimizer.step(params, grads)
-                if not all(np.all(np.isfinite(p)) for p in params):
-                    raise guard._diverged("a weight after the update")
-
-        self.optimizer = _Optimizer()
-
-    def _diverged(self, what: str) -> FloatingPointError:
-        done = min(len(values) for values in self._history.values())   # epochs with every loss recorded
-        epoch, step = done + 1, self._steps
+        lr_text = f" (now {lr:g})" if isinstance(lr, float) else ""
         exc = FloatingPointError(
             f"training diverged at epoch {epoch}, step {step}: {what} is not finite. "
-            f"Lower the learning rate{self._lr_text}; the losses of the {done} completed epochs "
+            f"Lower the learning rate{lr_text}; the losses of the {epoch - 1} completed epochs "
             "are in this exception's .history"
         )
-        exc.history = {key: list(values)[:done] for key, values in self._history.items()}
+        exc.history = {key: values[: epoch - 1] for key, values in history.items()}
         return exc
 
-    def _finite(self, compute, what: str):
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                result = compute()
-        except FloatingPointError as exc:                   # Dense.forward: the weights have blown up
-            raise self._diverged(f"the forward pass ({what})") from exc
-        value = result[0] if isinstance(result, tuple) else result
-        if not np.isfinite(value):
-            raise self._diverged(f"the {what} ({value})")
-        return result
-
-    def parameters(self) -> list[np.ndarray]:
-        return self._model.parameters()
-
-    def loss_and_gradients(self, batch: np.ndarray, loss: str):
-        self._steps += 1
-        value, grads = self._finite(lambda: self._model.loss_and_gradients(batch, loss), "mini-batch loss")
-        if not all(np.all(np.isfinite(g)) for g in grads):
-            raise self._diverged("a gradient of the mini-batch loss")
-        return value, grads
-
-    def loss(self, data: np.ndarray, loss: str) -> float:
-        return self._finite(lambda: self._model.loss(data, loss), "loss at the end of the epoch")
+    # Overflow warnings are silenced: the FloatingPointError below replaces them.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(1, epochs + 1):
+            order = rng.permutation(n)                      # a new shuffle every epoch
+            for start in range(0, n, batch_size):
+                step += 1
+                batch = x[order[start : start + batch_size]]  # (B, n)
+                try:
+                    value, grads = model._loss_and_gradients(batch, loss)
+                except FloatingPointError as exc:           # Dense: the weights have blown up
+                    raise diverged("the forward pass (mini-batch loss)", epoch) from exc
+                if not np.isfinite(value):
+                    raise diverged(f"the mini-batch loss ({value})", epoch)
+                if not all(np.all(np.isfinite(g)) for g in grads):
+                    raise diverged("a gradient of the mini-batch loss", epoch)  # no update
+                update(params, grads)
+                if not all(np.all(np.isfinite(p)) for p in params):
+                    raise diverged("a weight after the update", epoch)
+            for key, values in data.items():                # the loss of the whole epoch
+                try:
+                    value = model._loss(values, loss)
+                except FloatingPointError as exc:
+                    raise diverged(
+                        f"the forward pass ({key} at the end of the epoch)", epoch
+                    ) from exc
+                if not np.isfinite(value):
+                    raise diverged(f"the {key} at the end of the epoch ({value})", epoch)
+                history[key].append(value)
+    return history
 
 
 def to_keras(model: Autoencoder):
@@ -1053,13 +1027,6 @@ def to_keras(model: Autoencoder):
     """
     if not isinstance(model, Autoencoder):
         raise TypeError(f"model must be an Autoencoder, got {type(model).__name__}")
-    import keras
+    from .models import _dense_from_numpy  # Keras lives outside the NumPy core
 
-    layers = [keras.Input(shape=(model.input_dim,), dtype="float64")]
-    for i, layer in enumerate(model.layers, start=1):
-        activation = "linear" if layer.activation == "identity" else layer.activation
-        layers.append(keras.layers.Dense(layer.n_out, activation=activation, dtype="float64",
-                                         name=f"dense_{i}"))
-    keras_model = keras.Sequential(layers, name="numpy_ae_copy")
-    keras_model.set_weights([p.copy() for p in model.parameters()])
-    return keras_model
+    return _dense_from_numpy(model.parameters(), [layer.activation for layer in model.layers])

@@ -43,7 +43,9 @@ def use_chinese_font() -> str:
 
     path = Path(mplfonts.__file__).parent / "fonts" / CJK_FONT_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"CJK font not found at {path.name} inside mplfonts; reinstall mplfonts")
+        raise FileNotFoundError(
+            f"CJK font not found at {path.name} inside mplfonts; reinstall mplfonts"
+        )
     font_manager.fontManager.addfont(str(path))
     family = font_manager.FontProperties(fname=str(path)).get_name()
     matplotlib.rcParams["font.family"] = "sans-serif"
@@ -60,13 +62,20 @@ def _as_images(a: np.ndarray, image_shape: tuple[int, int] | None, arg: str) -> 
         if image_shape is None:
             side = int(round(np.sqrt(a.shape[1])))
             if side * side != a.shape[1]:
-                raise ValueError(f"{arg}: cannot guess the image shape of {a.shape[1]} features; pass image_shape")
+                raise ValueError(
+                    f"{arg}: cannot guess the image shape of {a.shape[1]} features; "
+                    "pass image_shape"
+                )
             image_shape = (side, side)
         if int(np.prod(image_shape)) != a.shape[1]:
-            raise ValueError(f"{arg}: image_shape {image_shape} does not match {a.shape[1]} features")
+            raise ValueError(
+                f"{arg}: image_shape {image_shape} does not match {a.shape[1]} features"
+            )
         a = a.reshape(-1, *image_shape)
     if a.ndim != 3:
-        raise ValueError(f"{arg} must have shape (N, H*W), (N, H, W) or (N, H, W, 1), got {np.shape(a)}")
+        raise ValueError(
+            f"{arg} must have shape (N, H*W), (N, H, W) or (N, H, W, 1), got {np.shape(a)}"
+        )
     return a
 
 
@@ -106,23 +115,17 @@ def plot_image_rows(
 
     Raises
     ------
-    TypeError
-        If ``rows``, ``labels`` or ``titles`` is not a sequence, an image
-        array is not numeric, ``n`` is not an int, or ``vmin``/``vmax`` is
-        not a number.
-    ValueError
-        If ``rows`` is empty or differs in length from ``labels``, an array
-        is empty, holds NaN/infinity, has another shape or lies a whole
-        ``vmax - vmin`` beyond ``[vmin, vmax]`` (0-255 pixels drawn on a
-        [0, 1] scale), ``n`` is below 1, ``vmin >= vmax``, or there are
-        fewer titles than columns.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     import matplotlib.pyplot as plt
 
     rows = _v.check_sequence(rows, "rows", of="image arrays", min_len=1)
     labels = _v.check_sequence(labels, "labels", of="str")
     if len(rows) != len(labels):
-        raise ValueError(f"rows and labels must have the same length, got {len(rows)} and {len(labels)}")
+        raise ValueError(
+            f"rows and labels must have the same length, got {len(rows)} and {len(labels)}"
+        )
     n = _v.check_int(n, "n")
     if image_shape is not None:
         image_shape = tuple(_v.check_int_sequence(image_shape, "image_shape"))
@@ -133,10 +136,12 @@ def plot_image_rows(
         raise ValueError(f"vmin must be below vmax, got vmin={vmin:g}, vmax={vmax:g}")
     images = [_as_images(r, image_shape, f"rows[{i}]") for i, r in enumerate(rows)]
     for i, im in enumerate(images):
-        # A small overshoot (a linear decoder's 1.05) is fine; a whole range beyond is a wrong scale.
+        # A small overshoot (a linear decoder's 1.05) is fine; a whole range beyond is a wrong
+        # scale.
         if im.max() > vmax + (vmax - vmin) or im.min() < vmin - (vmax - vmin):
             raise ValueError(
-                f"rows[{i}] has values in [{im.min():g}, {im.max():g}], far outside vmin={vmin:g}, "
+                f"rows[{i}] has values in [{im.min():g}, {im.max():g}], "
+                f"far outside vmin={vmin:g}, "
                 f"vmax={vmax:g}: every pixel would show as black or white; scale the images "
                 "(e.g. / 255) or pass vmin and vmax"
             )
@@ -150,7 +155,9 @@ def plot_image_rows(
     # Titles and row labels stay >= 12 CSS px (9 pt) on a page that shows the
     # figure about 700 px wide.
     text_pt = max(11.0, 12.5 * 72 * width / 700)
-    fig, axes = plt.subplots(len(images), n, figsize=(width, 1.2 * len(images) + 0.3), squeeze=False)
+    fig, axes = plt.subplots(
+        len(images), n, figsize=(width, 1.2 * len(images) + 0.3), squeeze=False
+    )
     for r, (row, label) in enumerate(zip(images, labels)):
         for c in range(n):
             ax = axes[r, c]
@@ -192,9 +199,8 @@ def plot_reconstructions(
 
     Raises
     ------
-    ValueError, TypeError
-        If the two arrays differ in shape, ``labels`` is not a pair, or as
-        :func:`plot_image_rows`.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     if np.shape(originals) != np.shape(reconstructions):
         raise ValueError(
@@ -203,8 +209,12 @@ def plot_reconstructions(
         )
     labels = _v.check_sequence(labels, "labels", of="str")
     if len(labels) != 2:
-        raise ValueError(f"labels must be a pair (originals' label, reconstructions' label), got {labels!r}")
-    return plot_image_rows([originals, reconstructions], list(labels), n=n, image_shape=image_shape, titles=titles)
+        raise ValueError(
+            f"labels must be a pair (originals' label, reconstructions' label), got {labels!r}"
+        )
+    return plot_image_rows(
+        [originals, reconstructions], list(labels), n=n, image_shape=image_shape, titles=titles
+    )
 
 
 def plot_history(
@@ -238,18 +248,16 @@ def plot_history(
 
     Raises
     ------
-    TypeError
-        If ``history`` is neither a History nor a mapping, or ``keys`` is not
-        a sequence.
-    ValueError
-        If none of ``keys`` is in ``history``, or a drawn metric has no value
-        or a value that is not a number.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     import matplotlib.pyplot as plt
 
     data = getattr(history, "history", history)
     if not isinstance(data, Mapping):
-        raise TypeError(f"history must be a keras History or a mapping, got {type(history).__name__}")
+        raise TypeError(
+            f"history must be a keras History or a mapping, got {type(history).__name__}"
+        )
     keys = _v.check_sequence(keys, "keys", of="str")
     present = [k for k in keys if k in data]
     if not present:

@@ -46,11 +46,18 @@ def kl_sparsity(h, rho: float):
         ``sum_j [rho log(rho / q_j) + (1 - rho) log((1 - rho) / (1 - q_j))]`` with
         ``q_j`` the batch mean of unit ``j``, clipped to ``[1e-7, 1 - 1e-7]``.
     """
-    rho = _check_rho(rho)
+    return _kl_sparsity(h, _check_rho(rho))
+
+
+def _kl_sparsity(h, rho: float):
     q = ops.clip(ops.mean(h, axis=0), 1e-7, 1.0 - 1e-7)
     return ops.sum(rho * ops.log(rho / q) + (1.0 - rho) * ops.log((1.0 - rho) / (1.0 - q)))
 
 
+_register = keras.saving.register_keras_serializable(package="autoencoder_lib")
+
+
+@_register
 class KLSparsity(keras.layers.Layer):
     """Identity layer that adds ``beta * kl_sparsity(h, rho)`` to the model's loss.
 
@@ -70,13 +77,14 @@ class KLSparsity(keras.layers.Layer):
         self.beta = _v.check_number(beta, "beta", low=0.0)
 
     def call(self, h):
-        self.add_loss(self.beta * kl_sparsity(h, self.rho))
+        self.add_loss(self.beta * _kl_sparsity(h, self.rho))  # rho was checked in __init__
         return h
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "beta": self.beta}
 
 
+@_register
 class ContractiveDense(keras.layers.Layer):
     """Sigmoid dense layer ``h = sigmoid(x W + b)`` with the contractive penalty.
 

@@ -77,10 +77,8 @@ def set_seed(seed: int = 0, *, tensorflow: bool = True) -> None:
 
     Raises
     ------
-    TypeError
-        If ``seed`` is not an integer or ``tensorflow`` not a bool.
-    ValueError
-        If ``seed`` is negative or does not fit in 32 bits.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
     """
     seed = _v.check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
     if not isinstance(tensorflow, (bool, np.bool_)):

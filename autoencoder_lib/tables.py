@@ -80,14 +80,8 @@ def markdown_table(
 
     Raises
     ------
-    TypeError
-        If ``header``, ``rows``, a row or ``formats`` is a string or not a
-        sequence (a string would be split into one column per character), a
-        format is not a string, or ``align`` is not a string.
-    ValueError
-        If ``header`` is empty, a row, ``formats`` or ``align`` does not have one
-        entry per column, ``align`` holds another letter, or a value does not
-        fit its format.
+    TypeError, ValueError
+        On an invalid argument (the message names it).
 
     Examples
     --------
@@ -99,22 +93,34 @@ def markdown_table(
     | 2 | 26.51 |
     | 32 | 7.00 |
     """
-    header = [str(h) for h in _v.check_sequence(header, "header", of="column titles", iterable=True)]
+    header = [
+        str(h) for h in _v.check_sequence(header, "header", of="column titles", iterable=True)
+    ]
     n = len(header)
     if n == 0:
         raise ValueError("header must name at least one column, got none")
     rows = _v.check_sequence(rows, "rows", of="rows", iterable=True)
-    formats = [None] * n if formats is None else _v.check_sequence(formats, "formats", of="format strings")
+    formats = (
+        [None] * n
+        if formats is None
+        else _v.check_sequence(formats, "formats", of="format strings")
+    )
     if len(formats) != n:
         raise ValueError(f"formats must have one entry per column ({n}), got {len(formats)}")
     for j, fmt in enumerate(formats):
         if fmt is not None and not isinstance(fmt, str):
-            raise TypeError(f"formats[{j}] must be a format string or None, got {type(fmt).__name__}")
+            raise TypeError(
+                f"formats[{j}] must be a format string or None, got {type(fmt).__name__}"
+            )
     align = ("l" + "r" * (n - 1)) if align is None else align
     if not isinstance(align, str):
-        raise TypeError(f"align must be a string of 'l', 'c', 'r' letters, got {type(align).__name__}")
+        raise TypeError(
+            f"align must be a string of 'l', 'c', 'r' letters, got {type(align).__name__}"
+        )
     if len(align) != n or set(align) - set("lcr"):
-        raise ValueError(f"align must have one letter per column ({n}), each 'l', 'c' or 'r', got {align!r}")
+        raise ValueError(
+            f"align must have one letter per column ({n}), each 'l', 'c' or 'r', got {align!r}"
+        )
     marks = {"l": ":--", "c": ":-:", "r": "--:"}
     lines = [
         "| " + " | ".join(_cell(h, None, "header") for h in header) + " |",

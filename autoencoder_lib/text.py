@@ -89,7 +89,7 @@ class Vocabulary:
         self._index = {c: i for i, c in enumerate(self.tokens) if i >= len(_RESERVED)}
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str], *, min_count: int = 1) -> "Vocabulary":
+    def from_texts(cls, texts: Iterable[str], *, min_count: int = 1) -> Vocabulary:
         """Build the vocabulary of every character seen ``min_count`` times or more.
 
         Returns
@@ -200,6 +200,10 @@ def pad_sequences(
     length = _v.check_int(length, "length")
     if length < longest:
         raise ValueError(f"length={length} is shorter than the longest sequence ({longest})")
+    return _pad(seqs, length, pad_id)
+
+
+def _pad(seqs: list[np.ndarray], length: int, pad_id: int = PAD_ID) -> tuple[np.ndarray, ...]:
     ids = np.full((len(seqs), length), pad_id, dtype=np.int32)
     mask = np.zeros((len(seqs), length), dtype=np.float32)
     for k, s in enumerate(seqs):
@@ -253,9 +257,9 @@ def make_seq2seq_batch(
     length = longest if length is None else _v.check_int(length, "length")
     if length < longest:
         raise ValueError(f"length={length} is shorter than the longest text ({longest})")
-    enc_in, _ = pad_sequences(enc.ids, length=length + 1)
-    dec_in, _ = pad_sequences([np.r_[START_ID, s] for s in enc.ids], length=length + 1)
-    target, mask = pad_sequences([np.r_[s, END_ID] for s in enc.ids], length=length + 1)
+    enc_in, _ = _pad(enc.ids, length + 1)
+    dec_in, _ = _pad([np.r_[START_ID, s].astype(np.int32) for s in enc.ids], length + 1)
+    target, mask = _pad([np.r_[s, END_ID].astype(np.int32) for s in enc.ids], length + 1)
     return Seq2SeqBatch(enc_in, dec_in, target, mask, enc.n_unknown)
 
 
@@ -307,95 +311,6 @@ def token_accuracy(target: np.ndarray, predicted: np.ndarray, mask: np.ndarray) 
     if mask.sum() == 0:
         raise ValueError("mask selects no position")
     return float(((predicted == target) * mask).sum() / mask.sum())
-
-
-def _keras_layers():
-    """Define the two small custom layers on first use (keeps import TF-free)."""
-    global TokenDropout, _ConcatCode, _CharTable, _NotPadding, _TiedLogits
-    if "TokenDropout" in globals():
-        return
-    import keras
-    from keras import ops
-
-    class TokenDropout(keras.layers.Layer):
-        """During training, replace each real input id by ``UNK_ID`` with probability ``rate``.
-
-        The "word dropout" of Bowman et al. (2016): the decoder cannot always
-        lean on the previous character, so it must use the code more.
-        Padding and ``START`` are kept. Inactive outside training.
-        """
-
-        def __init__(self, rate: float = 0.0, seed: int | None = None, **kwargs):
-            super().__init__(**kwargs)
-            self.rate = float(rate)
-            self.seed_generator = keras.random.SeedGenerator(seed)
-
-        def call(self, ids, training=None):
-            if not training or self.rate == 0.0:
-                return ids
-            hit = keras.random.uniform(ops.shape(ids), seed=self.seed_generator) < self.rate
-            hit = ops.logical_and(hit, ops.greater(ids, END_ID))
-            return ops.where(hit, ops.full_like(ids, UNK_ID), ids)
-
-        def compute_output_shape(self, input_shape):
-            return input_shape
-
-    class _ConcatCode(keras.layers.Layer):
-        """Append the code vector to the input of every decoder step."""
-
-        def call(self, inputs):
-            x, code = inputs
-            steps = ops.shape(x)[1]
-            tiled = ops.repeat(ops.expand_dims(code, 1), steps, axis=1)
-            return ops.concatenate([x, ops.cast(tiled, x.dtype)], axis=-1)
-
-        def compute_output_shape(self, input_shapes):
-            (n, t, e), (_, c) = input_shapes
-            return (n, t, e + c)
-
-    class _CharTable(keras.layers.Layer):
-        """One embedding table shared by the encoder, the decoder and the output layer."""
-
-        def __init__(self, vocab_size: int, dim: int, **kwargs):
-            super().__init__(**kwargs)
-            self.vocab_size, self.dim = int(vocab_size), int(dim)
-
-        def build(self, input_shape):
-            self.table = self.add_weight(
-                shape=(self.vocab_size, self.dim), name="table",
-                initializer=keras.initializers.RandomNormal(stddev=0.1))
-
-        def call(self, ids):
-            return ops.take(self.table, ops.cast(ids, "int32"), axis=0)
-
-        def compute_output_shape(self, input_shape):
-            return (*input_shape, self.dim)
-
-    class _NotPadding(keras.layers.Layer):
-        """Boolean mask ``ids != PAD_ID`` (the encoder skips padding)."""
-
-        def call(self, ids):
-            return ops.not_equal(ids, PAD_ID)
-
-    class _TiedLogits(keras.layers.Layer):
-        """Logits ``h @ table.T + b``: the output layer reuses the character table."""
-
-        def __init__(self, table_layer, **kwargs):
-            super().__init__(**kwargs)
-            self._table_layer = table_layer
-
-        def build(self, input_shape):
-            self.bias = self.add_weight(shape=(self._table_layer.vocab_size,), name="bias",
-                                        initializer="zeros")
-
-        def call(self, h):
-            return ops.matmul(h, ops.transpose(self._table_layer.table)) + self.bias
-
-        def compute_output_shape(self, input_shape):
-            return (*input_shape[:-1], self._table_layer.vocab_size)
-
-    globals().update(TokenDropout=TokenDropout, _ConcatCode=_ConcatCode, _CharTable=_CharTable,
-                     _NotPadding=_NotPadding, _TiedLogits=_TiedLogits)
 
 
 class SequenceAutoencoderParts(NamedTuple):
@@ -463,43 +378,51 @@ def build_sequence_autoencoder(
     -------
     SequenceAutoencoderParts
     """
-    import keras
-    from keras import layers
-
-    _keras_layers()
     vocab_size = _v.check_int(vocab_size, "vocab_size")
     if vocab_size <= len(_RESERVED):
-        raise ValueError(f"vocab_size must exceed the {len(_RESERVED)} reserved ids, got {vocab_size}")
+        raise ValueError(
+            f"vocab_size must exceed the {len(_RESERVED)} reserved ids, got {vocab_size}"
+        )
     code_dim = _v.check_int(code_dim, "code_dim")
     embed_dim = _v.check_int(embed_dim, "embed_dim")
     hidden_units = _v.check_int(hidden_units, "hidden_units")
     if length is not None:
         length = _v.check_int(length, "length")
     unroll = length is not None  # short fixed-length sequences: unrolled GRUs are faster
-    token_dropout = _v.check_number(token_dropout, "token_dropout", low=0.0, high=1.0, high_open=True)
+    token_dropout = _v.check_number(
+        token_dropout, "token_dropout", low=0.0, high=1.0, high_open=True
+    )
+    import keras  # lazily: importing this module stays TensorFlow-free
+    from keras import layers
 
-    table = _CharTable(vocab_size, embed_dim, name="char_table")
+    from . import text_layers
+
+    # Unseeded initialisers take their seeds from the global seed in the order the
+    # layers are created and built: keep this order, or set_seed(0) gives other weights.
+    table = text_layers.TiedEmbedding(vocab_size, embed_dim, name="char_table")
     enc_ids = keras.Input((length,), dtype="int32", name="encoder_ids")
-    h = layers.Bidirectional(layers.GRU(hidden_units, unroll=unroll), name="enc_bigru")(
-        table(enc_ids), mask=_NotPadding(name="not_padding")(enc_ids))
-    code = layers.Dense(code_dim, name="code")(h)
-    encoder = keras.Model(enc_ids, code, name=f"{name}_encoder")
-
+    enc_gru = layers.Bidirectional(layers.GRU(hidden_units, unroll=unroll), name="enc_bigru")
+    table.build()
+    not_padding = text_layers.NotPadding(name="not_padding")
+    to_code = layers.Dense(code_dim, name="code")
     to_state = layers.Dense(hidden_units, activation="tanh", name="code_to_state")
-    drop = TokenDropout(token_dropout, name="token_dropout")
-    with_code = _ConcatCode(name="concat_code")
+    drop = text_layers.TokenDropout(token_dropout, name="token_dropout")
+    with_code = text_layers.ConcatCode(name="concat_code")
     dec_gru = layers.GRU(hidden_units, return_sequences=True, return_state=True,
                          unroll=unroll, name="dec_gru")
     to_embed = layers.Dense(embed_dim, name="state_to_embedding")
-    tied = _TiedLogits(table, name="logits")
 
-    def to_logits(seq_t):
-        return tied(to_embed(seq_t))
+    def run_encoder(ids_t):
+        return to_code(enc_gru(table(ids_t), mask=not_padding(ids_t)))
 
     def run_decoder(code_t, ids_t, state_t):
-        x = table(drop(ids_t))
-        x = with_code([x, code_t])
+        x = with_code([table(drop(ids_t)), code_t])
         return dec_gru(x, initial_state=state_t)
+
+    def to_logits(seq_t):
+        return table(to_embed(seq_t), reverse=True)
+
+    encoder = keras.Model(enc_ids, run_encoder(enc_ids), name=f"{name}_encoder")
 
     code_in = keras.Input((code_dim,), name="code_in")
     state0 = to_state(code_in)
@@ -516,10 +439,13 @@ def build_sequence_autoencoder(
     step = keras.Model([step_ids, state_in, step_code], [to_logits(step_seq), step_state],
                        name=f"{name}_step")
 
+    # One flat graph of the same layers (no nested models): it saves as a .keras file
+    # and loads back with keras.saving.load_model (the layers are in text_layers).
     ae_enc_ids = keras.Input((length,), dtype="int32", name="ae_encoder_ids")
     ae_dec_ids = keras.Input((length,), dtype="int32", name="ae_decoder_ids")
-    logits = decoder([encoder(ae_enc_ids), ae_dec_ids])
-    autoencoder = keras.Model([ae_enc_ids, ae_dec_ids], logits, name=name)
+    ae_code = run_encoder(ae_enc_ids)
+    ae_seq, _ = run_decoder(ae_code, ae_dec_ids, to_state(ae_code))
+    autoencoder = keras.Model([ae_enc_ids, ae_dec_ids], to_logits(ae_seq), name=name)
     return SequenceAutoencoderParts(encoder, decoder, autoencoder, initial_state, step)
 
 

@@ -17,19 +17,13 @@ Explained in 第6章 6.4节.
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Sequence
 
+import keras
 import numpy as np
+from keras import layers, ops
 
 from . import _validation as _v
-from .reproducibility import quiet_tensorflow
-
-if "tensorflow" not in sys.modules:  # silence C++ logs before the first import
-    quiet_tensorflow()
-
-import keras  # noqa: E402
-from keras import layers, ops  # noqa: E402
 
 __all__ = [
     "Sampling",
@@ -81,6 +75,10 @@ def kl_divergence_normal(mean, log_var):
             f"mean and log_var must have the same 2-D shape (batch, latent_dim), "
             f"got {tuple(mean.shape)} and {tuple(log_var.shape)}"
         )
+    return _kl_divergence_normal(mean, log_var)
+
+
+def _kl_divergence_normal(mean, log_var):
     return 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)
 
 
@@ -112,6 +110,10 @@ def binarize(x, *, seed: int | None = 0) -> np.ndarray:
     return (rng.random(x.shape, dtype=np.float32) < x).astype(np.float32)
 
 
+_register = keras.saving.register_keras_serializable(package="autoencoder_lib")
+
+
+@_register
 class Sampling(layers.Layer):
     """Reparameterisation: ``z = mean + exp(log_var / 2) * eps`` with ``eps ~ N(0, I)``.
 
@@ -124,7 +126,12 @@ class Sampling(layers.Layer):
 
     def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
+        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def get_config(self):
+        """The constructor arguments, for saving as a ``.keras`` file."""
+        return {**super().get_config(), "seed": self.seed}
 
     def call(self, inputs):
         mean, log_var = inputs
@@ -184,7 +191,8 @@ def build_dense_vae(
 
 
 def _bernoulli_nll(x, logits):
-    """``-log p(x|z)`` of binary ``x`` under Bernoulli(sigmoid(logits)), summed over the last axis."""
+    """``-log p(x|z)`` of binary ``x`` under Bernoulli(sigmoid(logits)), summed over the last
+    axis."""
     # Numerically stable BCE from logits: max(l, 0) - l * x + log(1 + exp(-|l|)).
     return ops.sum(ops.relu(logits) - logits * x + ops.softplus(-ops.abs(logits)), axis=-1)
 
@@ -193,6 +201,7 @@ def _bernoulli_nll(x, logits):
 # The model
 # --------------------------------------------------------------------------
 
+@_register
 class VAE(keras.Model):
     """A VAE with Bernoulli likelihood, standard-normal prior and a β weight on the KL term.
 
@@ -229,11 +238,14 @@ class VAE(keras.Model):
                  seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(encoder, keras.Model) or not isinstance(decoder, keras.Model):
-            raise TypeError("encoder and decoder must be keras.Model instances (see build_dense_vae)")
+            raise TypeError(
+                "encoder and decoder must be keras.Model instances (see build_dense_vae)"
+            )
         self.encoder = encoder
         self.decoder = decoder
         self.beta = _v.check_number(beta, "beta", low=0.0)
         self.dynamic_binarization = bool(dynamic_binarization)
+        self.seed = seed
         self.sampling = Sampling(seed=seed, name="sampling")
         self.binarize_seed = keras.random.SeedGenerator(None if seed is None else seed + 1)
         self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -251,11 +263,11 @@ class VAE(keras.Model):
         return ops.sigmoid(self.decoder(mean, training=training))
 
     def loss_terms(self, x, training=False):
-        """Per-image ``(reconstruction, kl)`` in nats, each of shape ``(batch,)``, one sample of z."""
+        """Per-image ``(reconstruction, kl)`` in nats, each of shape ``(batch,)``; one z sample."""
         mean, log_var = self.encoder(x, training=training)
         z = self.sampling([mean, log_var])
         logits = self.decoder(z, training=training)
-        return _bernoulli_nll(x, logits), kl_divergence_normal(mean, log_var)
+        return _bernoulli_nll(x, logits), _kl_divergence_normal(mean, log_var)
 
     def _update(self, recon, kl):
         self.loss_tracker.update_state(recon + self.beta * kl)
@@ -303,14 +315,32 @@ class VAE(keras.Model):
         batch, dim = mean.shape
         eps = keras.random.normal((batch, k, dim), seed=seed)
         z = mean[:, None, :] + ops.exp(0.5 * log_var)[:, None, :] * eps
-        logits = ops.reshape(self.decoder(ops.reshape(z, (batch * k, dim)), training=False), (batch, k, -1))
+        logits = ops.reshape(
+            self.decoder(ops.reshape(z, (batch * k, dim)), training=False), (batch, k, -1)
+        )
         log_px_z = -_bernoulli_nll(x[:, None, :], logits)
         log_pz = -0.5 * ops.sum(ops.square(z) + LOG_2PI, axis=-1)
         log_qz = -0.5 * ops.sum(ops.square(eps) + LOG_2PI + log_var[:, None, :], axis=-1)
         return np.asarray(log_px_z + log_pz - log_qz, dtype=np.float64)
 
-    def get_config(self):  # pragma: no cover - the book does not save VAEs
-        raise NotImplementedError("VAE is not serialisable; save encoder and decoder separately")
+    def get_config(self):
+        """The constructor arguments, for saving as a ``.keras`` file."""
+        return {
+            **super().get_config(),
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+            "beta": self.beta,
+            "dynamic_binarization": self.dynamic_binarization,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        """Rebuild a VAE from :meth:`get_config` (encoder and decoder included)."""
+        config = dict(config)
+        for key in ("encoder", "decoder"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
 
 
 # --------------------------------------------------------------------------
@@ -340,7 +370,9 @@ def log_mean_exp(a, axis: int = -1) -> np.ndarray:
 
 
 def iwae_bound(model, x, k: int, *, batch_size: int = 100, seed: int = 0) -> np.ndarray:
-    """Importance-weighted lower bound ``L_k(x) = E[log (1/k) sum_i p(x, z_i) / q(z_i|x)]`` per image.
+    """Importance-weighted lower bound of each image's log-likelihood.
+
+    ``L_k(x) = E[log (1/k) sum_i p(x, z_i) / q(z_i|x)]``.
 
     One draw of the estimator per image: ``log_mean_exp`` of ``k`` log importance
     weights. ``L_1`` is the ELBO (estimated with one sample); ``L_k`` grows with
@@ -371,11 +403,13 @@ def iwae_bound(model, x, k: int, *, batch_size: int = 100, seed: int = 0) -> np.
     Raises
     ------
     TypeError, ValueError
-        On a model without ``log_importance_weights``, a non-positive ``k``
-        or ``batch_size``, or ``x`` that is not a non-empty 2-D array.
+        On an invalid argument (the message names it).
     """
     if not callable(getattr(model, "log_importance_weights", None)):
-        raise TypeError(f"model must have a log_importance_weights(x, k, seed) method, got {type(model).__name__}")
+        raise TypeError(
+            "model must have a log_importance_weights(x, k, seed) method, "
+            f"got {type(model).__name__}"
+        )
     k = _v.check_int(k, "k")
     batch_size = _v.check_int(batch_size, "batch_size")
     seed = _v.check_int(seed, "seed", minimum=None)
@@ -418,14 +452,17 @@ class LinearGaussianToy:
         d, m = self.W.shape
         # Exact posterior: precision P = I + Wᵀ W / s², mean = P⁻¹ Wᵀ (x - b) / s².
         self.post_cov = np.linalg.inv(np.eye(m) + self.W.T @ self.W / self.s2)
-        # q(z|x) = N(mean + mean_shift, L Lᵀ) with L the scaled Cholesky factor of the posterior covariance.
+        # q(z|x) = N(mean + mean_shift, L Lᵀ) with L the scaled Cholesky factor of the
+        # posterior covariance.
         self.q_chol = np.linalg.cholesky(self.post_cov) * self.std_scale
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` draws of ``x``, shape ``(n, d)``."""
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((n, self.W.shape[1]))
-        return z @ self.W.T + self.b + math.sqrt(self.s2) * rng.standard_normal((n, self.W.shape[0]))
+        return (
+            z @ self.W.T + self.b + math.sqrt(self.s2) * rng.standard_normal((n, self.W.shape[0]))
+        )
 
     def log_likelihood(self, x) -> np.ndarray:
         """Exact ``log p(x)`` per row, shape ``(n,)``."""
@@ -444,7 +481,9 @@ class LinearGaussianToy:
         z = q_mean[:, None, :] + eps @ self.q_chol.T
         resid = x[:, None, :] - (z @ self.W.T + self.b)
         d = x.shape[1]
-        log_px_z = -0.5 * (np.sum(resid**2, axis=-1) / self.s2 + d * math.log(self.s2) + d * LOG_2PI)
+        log_px_z = -0.5 * (
+            np.sum(resid**2, axis=-1) / self.s2 + d * math.log(self.s2) + d * LOG_2PI
+        )
         log_pz = -0.5 * np.sum(z**2 + LOG_2PI, axis=-1)
         log_qz = -0.5 * np.sum(eps**2 + LOG_2PI, axis=-1) - np.sum(np.log(np.diag(self.q_chol)))
         return log_px_z + log_pz - log_qz

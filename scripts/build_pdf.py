@@ -15,18 +15,14 @@ Usage: python scripts/build_pdf.py [--chromium PATH] SRC_DIR OUT.pdf
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+from site_tools import CHROMIUM_FLAGS, QuietHandler, serve
+
 TIMEOUT_MS = 180_000
 
 # Print layout: no navigation chrome, no "show code" toggles, code that wraps.
@@ -79,14 +75,15 @@ async () => {
     math: document.querySelectorAll('mjx-container').length,
     mathErrors: document.querySelectorAll('mjx-merror').length,
     tex: tex,
-    rawMath: Array.from(document.querySelectorAll('.math')).filter(e => !e.querySelector('mjx-container')).length,
+    rawMath: Array.from(document.querySelectorAll('.math'))
+      .filter(e => !e.querySelector('mjx-container')).length,
     images: document.images.length,
   };
 }
 """
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _SingleHtmlHandler(QuietHandler):
     """Serve the build folder. The singlehtml builder writes some links relative to a
     chapter's folder (``book/_images/x.png``, ``book/_static/…``) while the files sit at
     the top (``_images/``, ``_static/``): a missing file is looked up there."""
@@ -101,15 +98,6 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
                     if candidate.exists():
                         return str(candidate)
         return str(local)
-
-    def log_message(self, *args):
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
 
 def _has_cjk_font() -> bool | None:
@@ -128,42 +116,39 @@ def build_pdf(src: Path, out: Path, chromium: str) -> dict:
         raise FileNotFoundError(f"{src}/index.html not found: build it with "
                                 "`jupyter-book build . --builder singlehtml` (make pdf does)")
     if _has_cjk_font() is False:
-        raise RuntimeError("no CJK font for Chromium: Chinese text would print as boxes. "
-                           "Install one, e.g. `sudo apt-get install fonts-noto-cjk` (.ci/run does this)")
-    handler = functools.partial(_QuietHandler, directory=str(src.resolve()))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+        raise RuntimeError(
+            "no CJK font for Chromium: Chinese text would print as boxes. "
+            "Install one, e.g. `sudo apt-get install fonts-noto-cjk` (.ci/run does this)"
+        )
     external: list[str] = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1200, "height": 1600})
-            page.on("request", lambda r: r.url.startswith((base, "data:", "blob:")) or external.append(r.url))
-            page.goto(base + "index.html", wait_until="networkidle", timeout=TIMEOUT_MS)
-            page.add_style_tag(content=PRINT_CSS)
-            info = page.evaluate(WAIT_JS)
-            if info["pending"]:
-                raise RuntimeError(f"{info['pending']} images or diagrams did not finish loading")
-            if info["rawMath"]:
-                raise RuntimeError(f"{info['rawMath']} formulas were not typeset by MathJax")
-            if info["tex"] != info["math"]:
-                raise RuntimeError(f"{info['math']} formulas on the page but MathJax typeset {info['tex']}")
-            if info["mathErrors"]:
-                raise RuntimeError(f"MathJax reported {info['mathErrors']} TeX errors")
-            page.emulate_media(media="print")
-            out.parent.mkdir(parents=True, exist_ok=True)
-            page.pdf(
-                path=str(out), format="A4", print_background=True,
-                margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"},
-                display_header_footer=True, header_template="<span></span>",
-                footer_template=('<div style="font-size:8px;width:100%;text-align:center;">'
-                                 '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'),
-            )
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(src, _SingleHtmlHandler) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
+        page = browser.new_page(viewport={"width": 1200, "height": 1600})
+        local = (base, "data:", "blob:")
+        page.on("request", lambda r: r.url.startswith(local) or external.append(r.url))
+        page.goto(base + "index.html", wait_until="networkidle", timeout=TIMEOUT_MS)
+        page.add_style_tag(content=PRINT_CSS)
+        info = page.evaluate(WAIT_JS)
+        if info["pending"]:
+            raise RuntimeError(f"{info['pending']} images or diagrams did not finish loading")
+        if info["rawMath"]:
+            raise RuntimeError(f"{info['rawMath']} formulas were not typeset by MathJax")
+        if info["tex"] != info["math"]:
+            raise RuntimeError(f"{info['math']} formulas on the page "
+                               f"but MathJax typeset {info['tex']}")
+        if info["mathErrors"]:
+            raise RuntimeError(f"MathJax reported {info['mathErrors']} TeX errors")
+        page.emulate_media(media="print")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        page.pdf(
+            path=str(out), format="A4", print_background=True,
+            margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"},
+            display_header_footer=True, header_template="<span></span>",
+            footer_template=('<div style="font-size:8px;width:100%;text-align:center;">'
+                             '<span class="pageNumber"></span> / '
+                             '<span class="totalPages"></span></div>'),
+        )
+        browser.close()
     if external:
         raise RuntimeError(f"the page asked for other hosts while printing: {external[:5]}")
     return info
@@ -173,11 +158,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("src", type=Path, help="folder of the singlehtml build (has index.html)")
     parser.add_argument("out", type=Path, help="the PDF to write")
-    parser.add_argument("--chromium", help="browser executable (default: scripts/find_browser.py's choice)")
+    parser.add_argument(
+        "--chromium", help="browser executable (default: scripts/find_browser.py's choice)"
+    )
     args = parser.parse_args(argv)
     chromium = args.chromium
     if not chromium:
-        sys.path.insert(0, str(ROOT / "scripts"))
         from find_browser import BrowserNotFound, find_browser
 
         try:

@@ -59,7 +59,11 @@ def execute(path: Path) -> float:
     # Keep the stored notebook small and free of machine- or tool-specific details.
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("jupytext", None)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":

@@ -16,7 +16,8 @@ Order, first match wins:
 If none works, :class:`BrowserNotFound` carries one message naming the three
 ways to get a browser. As a script it prints the browser's path on stdout
 (exit 0), or that message on stderr (exit 1). The Makefile passes the path on
-to pytest as ``CHROMIUM``; ``tests/test_site.py`` calls :func:`find_browser`.
+to pytest as ``CHROMIUM``; the ``browser`` fixture of ``tests/conftest.py`` calls
+:func:`find_browser`.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Where Playwright's Chromium is installed for this project (git-ignored).
@@ -73,9 +74,13 @@ def install_playwright_chromium(cache: Path) -> tuple[bool, str]:
     cache.mkdir(parents=True, exist_ok=True)
     print(f"find_browser: downloading Playwright's Chromium into {cache} ...", file=sys.stderr)
     try:
-        out = subprocess.run([sys.executable, "-m", "playwright", "install", "--no-shell", "chromium"],
-                             env=_playwright_env(cache), capture_output=True, text=True,
-                             timeout=INSTALL_TIMEOUT_S)
+        out = subprocess.run(
+            [sys.executable, "-m", "playwright", "install", "--no-shell", "chromium"],
+            env=_playwright_env(cache),
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT_S,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return False, str(exc)
     lines = [ln.strip() for ln in (out.stdout + out.stderr).splitlines() if ln.strip()]
@@ -91,7 +96,8 @@ def _message(cache: Path, why: str) -> str:
         "  2. install a system Chromium or Chrome, e.g. `sudo apt-get install chromium` "
         "on Debian/Ubuntu (.ci/run does this);\n"
         "  3. let the project download Playwright's Chromium (needs internet): "
-        f"PLAYWRIGHT_BROWSERS_PATH={cache} .venv/bin/python -m playwright install --no-shell chromium "
+        f"PLAYWRIGHT_BROWSERS_PATH={cache} .venv/bin/python -m playwright install "
+        "--no-shell chromium "
         "(make test tries this by itself unless "
         f"{NO_DOWNLOAD_ENV}=1; on Linux it may also need `playwright install-deps`)."
     )
@@ -136,7 +142,9 @@ def find_browser(
         found = _executable(wanted) or _executable(which(wanted))
         if found:
             return found
-        raise BrowserNotFound(_message(cache, f"CHROMIUM={wanted!r} is not an executable file or command."))
+        raise BrowserNotFound(
+            _message(cache, f"CHROMIUM={wanted!r} is not an executable file or command.")
+        )
     for name in SYSTEM_NAMES:
         if found := _executable(which(name)):
             return found
@@ -146,12 +154,18 @@ def find_browser(
     if found := locate(cache):
         return found
     if (env.get(NO_DOWNLOAD_ENV) or "").strip().lower() in {"1", "true", "yes"}:
-        raise BrowserNotFound(_message(cache, f"None on PATH or in {cache}, and {NO_DOWNLOAD_ENV} forbids the download."))
+        raise BrowserNotFound(
+            _message(
+                cache, f"None on PATH or in {cache}, and {NO_DOWNLOAD_ENV} forbids the download."
+            )
+        )
     ok, log = install(cache)
     if ok and (found := locate(cache)):
         return found
     why = "the download did not give one" if ok else "the download failed"
-    raise BrowserNotFound(_message(cache, f"None on PATH or in {cache}; {why}: {log.strip() or 'no output'}"))
+    raise BrowserNotFound(
+        _message(cache, f"None on PATH or in {cache}; {why}: {log.strip() or 'no output'}")
+    )
 
 
 def main() -> int:

@@ -6,29 +6,18 @@ query finds and what it misses:
 
     .venv/bin/python scripts/search_report.py [_build/html]
 
-The queries and the pages each must find are those of
-tests/test_site_layout.py (issue 12 §1 was measured with this script before and
-after the search dictionary).
+The queries and the pages each must find are site_tools.search_expectations, the
+same as tests/test_site_layout.py checks (the search dictionary was measured with
+this script before and after it was added). The browser: scripts/find_browser.py.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
 import sys
-import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.test_site_layout import JS_SEARCH, search_expectations  # noqa: E402
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+from find_browser import BrowserNotFound, find_browser
+from site_tools import CHROMIUM_FLAGS, JS_SEARCH, ROOT, search_expectations, serve
 
 
 def main(argv: list[str]) -> int:
@@ -36,18 +25,18 @@ def main(argv: list[str]) -> int:
 
     site = Path(argv[1]).resolve() if len(argv) > 1 else ROOT / "_build" / "html"
     expected = search_expectations(site)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html", wait_until="networkidle")
-            page.wait_for_function("Search._index !== null")
-            found = {q: page.evaluate(JS_SEARCH, q) for q in expected}
-            browser.close()
-    finally:
-        server.shutdown()
+        chromium = find_browser()
+    except BrowserNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    with serve(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
+        page = browser.new_page()
+        page.goto(base + "search.html", wait_until="networkidle")
+        page.wait_for_function("Search._index !== null")
+        found = {q: page.evaluate(JS_SEARCH, q) for q in expected}
+        browser.close()
     misses = 0
     for query, docs in sorted(expected.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         lost = docs - set(found[query])

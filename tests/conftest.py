@@ -1,31 +1,33 @@
-"""Shared fixtures: small data files made by the tests themselves (never downloaded)."""
+"""Shared fixtures: small data files made by the tests themselves (never downloaded).
+
+The test tiers and the notebook timing report are in the repository root's conftest.py;
+helpers shared with the scripts are in scripts/site_tools.py (pytest's pythonpath).
+"""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib.util
 from pathlib import Path
 
+import apiref  # book/_ext/apiref.py (pytest's pythonpath), the book's _toc.yml walker
 import numpy as np
 import pytest
+import site_tools
 
 from autoencoder_lib import data
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = site_tools.ROOT
 
 
 def _load_apiref():
     """The book's Sphinx extension that walks _toc.yml (one walker for the build and the tests)."""
-    spec = importlib.util.spec_from_file_location("apiref", ROOT / "book" / "_ext" / "apiref.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return apiref
 
 
 def toc_files() -> list[str]:
     """Every page _toc.yml lists (root first), as paths without suffix, in reading order."""
-    return _load_apiref().toc_docnames(ROOT)
+    return site_tools.toc_files()
 
 
 def sha256_of(path: Path) -> str:
@@ -56,7 +58,8 @@ def register(monkeypatch):
     """Point REMOTE_FILES[name] at a local file:// URL with the file's real hash."""
 
     def _register(name: str, source: Path, *, sha256: str | None = None) -> data.RemoteFile:
-        remote = data.RemoteFile(source.resolve().as_uri(), sha256 or sha256_of(source), source.stat().st_size)
+        remote = data.RemoteFile(source.resolve().as_uri(), sha256 or sha256_of(source),
+                                 source.stat().st_size)
         monkeypatch.setitem(data.REMOTE_FILES, name, remote)
         return remote
 
@@ -91,3 +94,39 @@ def fake_ecg_mirror(tmp_path, register):
     np.savetxt(path, table, delimiter=",", fmt="%.8e")
     register("ecg5000/ecg.csv", path)
     return path.parent.parent
+
+
+# ------------------------------------------------- the built site (tier `browser`)
+
+SITE = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    """The site `make book` built; a test that uses it is in the `browser` tier."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail("the site is not built: run `make book` first (make test does it for you)")
+    return SITE
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    """The built site served on 127.0.0.1 only."""
+    with site_tools.serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium: CHROMIUM, else a system one, else Playwright's (find_browser.py)."""
+    import find_browser
+    from playwright.sync_api import sync_playwright
+
+    try:
+        executable = find_browser.find_browser()
+    except find_browser.BrowserNotFound as exc:
+        pytest.fail(str(exc), pytrace=False)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=executable, args=list(site_tools.CHROMIUM_FLAGS))
+        yield b
+        b.close()

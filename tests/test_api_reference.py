@@ -14,7 +14,8 @@ apiref = _load_apiref()
 
 
 def _public_modules() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(autoencoder_lib.__path__) if not m.name.startswith("_"))
+    modules = pkgutil.iter_modules(autoencoder_lib.__path__)
+    return sorted(m.name for m in modules if not m.name.startswith("_"))
 
 
 def test_every_public_module_has_an_api_page_in_the_toc():
@@ -49,8 +50,35 @@ def test_used_functions_finds_module_and_function_imports():
     ]
 
 
+def test_used_functions_reads_multi_line_imports_and_skips_ipython_lines():
+    code = (
+        "%matplotlib inline\n"
+        "from autoencoder_lib import (\n"
+        "    data,\n"
+        "    noise as N,\n"
+        ")\n"
+        "import autoencoder_lib.metrics as met\n"
+        "from autoencoder_lib.tables import (\n"
+        "    markdown_table,\n"
+        ")\n"
+        "!ls\n"
+        "x = data.load_digits()\n"
+        "for s in (0.1, 0.2):\n"
+        "    y = N.add_gaussian_noise(x, s)\n"
+        "    met.psnr(x, y)\n"
+        "markdown_table([[1]], ['a'])\n"
+    )
+    assert apiref.used_functions(code) == [
+        "autoencoder_lib.data.load_digits",
+        "autoencoder_lib.metrics.psnr",
+        "autoencoder_lib.noise.add_gaussian_noise",
+        "autoencoder_lib.tables.markdown_table",
+    ]
+
+
 def test_section_map_resolves_files_and_headings():
     mapping = apiref.section_map(ROOT)
     assert mapping["5"] == "book/ch05_practice/index"
     assert mapping["5.6"] == "book/ch05_practice/5_6_denoising"
-    assert mapping["2.5"] == "book/ch02_core_concepts/first_autoencoder"  # a heading inside the page
+    # a heading inside the page
+    assert mapping["2.5"] == "book/ch02_core_concepts/first_autoencoder"

@@ -1,4 +1,4 @@
-"""references.bib is a real bibliography (ERRATA E12): every entry is cited, complete
+"""references.bib is a real bibliography: every entry is cited, complete
 and checkable; every citation resolves."""
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def test_every_citation_resolves():
 def test_every_entry_is_cited_somewhere():
     """第10章 prints the bibliography: an entry that nothing cites does not belong in it."""
     uncited = set(ENTRIES) - _cited_keys()
-    assert not uncited, f"entries never cited (cite them, e.g. in 第7章 or 第10章, or remove them): {sorted(uncited)}"
+    assert not uncited, (
+        "entries never cited (cite them, e.g. in 第7章 or 第10章, or remove them): "
+        f"{sorted(uncited)}"
+    )
 
 
 @pytest.mark.parametrize("key", sorted(ENTRIES))
@@ -60,19 +63,27 @@ def test_entry_has_author_title_year_venue_and_identifier(key):
     entry = ENTRIES[key]
     for field in ("author", "title", "year"):
         assert re.search(rf"\b{field}\s*=", entry), f"{key}: no {field}"
-    assert re.search(rf"\b{VENUE}\s*=", entry), f"{key}: no venue (journal, booktitle, publisher or howpublished)"
-    assert re.search(IDENTIFIER, entry), f"{key}: no DOI, arXiv id, ISBN or stable URL to check it by"
+    assert re.search(rf"\b{VENUE}\s*=", entry), (
+        f"{key}: no venue (journal, booktitle, publisher or howpublished)"
+    )
+    assert re.search(IDENTIFIER, entry), (
+        f"{key}: no DOI, arXiv id, ISBN or stable URL to check it by"
+    )
     year = int(re.search(r"\byear\s*=\s*\{?(\d{4})", entry).group(1))
     assert 1940 <= year <= 2026, f"{key}: implausible year {year}"
 
 
-@pytest.mark.parametrize("key", sorted(k for k, e in ENTRIES.items() if re.search(r"\beprint\s*=", e)))
+@pytest.mark.parametrize(
+    "key", sorted(k for k, e in ENTRIES.items() if re.search(r"\beprint\s*=", e))
+)
 def test_arxiv_ids_are_well_formed(key):
     eprint = re.search(r"\beprint\s*=\s*\{([^}]*)\}", ENTRIES[key]).group(1)
     assert re.fullmatch(r"\d{4}\.\d{4,5}", eprint), f"{key}: eprint {eprint!r} is not an arXiv id"
 
 
-@pytest.mark.parametrize("key", sorted(k for k, e in ENTRIES.items() if re.search(r"\bdoi\s*=", e)))
+@pytest.mark.parametrize(
+    "key", sorted(k for k, e in ENTRIES.items() if re.search(r"\bdoi\s*=", e))
+)
 def test_dois_are_well_formed(key):
     doi = re.search(r"\bdoi\s*=\s*\{([^}]*)\}", ENTRIES[key]).group(1)
     assert re.fullmatch(r"10\.\d{4,9}/\S+", doi), f"{key}: DOI {doi!r} is malformed"
@@ -84,5 +95,7 @@ def test_the_bibliography_is_printed_in_chapter_10():
     files = toc_files()
     assert "book/references" in files
     chapter10 = files.index("book/ch10_further_reading/index")
-    assert files.index("book/references") == chapter10 + 1, "the references page is a section of 第10章"
+    assert files.index("book/references") == chapter10 + 1, (
+        "the references page is a section of 第10章"
+    )
     assert "```{bibliography}" in (BOOK / "references.md").read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import site_tools
 
 from .conftest import toc_files
 
@@ -23,8 +24,13 @@ def _resolve(entry: str) -> Path | None:
 
 
 def _pages() -> list[Path]:
-    return [p for p in (BOOK.rglob("*")) if p.suffix in (".md", ".ipynb") and "_static" not in p.parts
-            and ".ipynb_checkpoints" not in p.parts]
+    return [
+        p
+        for p in (BOOK.rglob("*"))
+        if p.suffix in (".md", ".ipynb")
+        and "_static" not in p.parts
+        and ".ipynb_checkpoints" not in p.parts
+    ]
 
 
 def _markdown_of(path: Path) -> str:
@@ -47,20 +53,7 @@ def test_every_page_under_book_is_in_the_toc():
 
 def _glossary_terms() -> list[list[str]]:
     """Each glossary entry as its list of alias lines (terms before the indented definition)."""
-    text = (BOOK / "ch01_background" / "glossary.md").read_text(encoding="utf-8")
-    entries: list[list[str]] = []
-    for block in re.findall(r"```\{glossary\}\n(.*?)```", text, flags=re.S):
-        current: list[str] = []
-        for line in block.splitlines():
-            if not line.strip() or line.startswith(":"):
-                continue
-            if line.startswith((" ", "\t")):
-                if current:
-                    entries.append(current)
-                    current = []
-            else:
-                current.append(line.strip())
-    return entries
+    return site_tools.glossary_entries()
 
 
 def _term_references() -> set[str]:
@@ -73,7 +66,7 @@ def _term_references() -> set[str]:
 
 
 def test_glossary_holds_only_terms_the_book_uses():
-    """ERRATA E13: each glossary entry is linked with {term} from at least one page."""
+    """Each glossary entry is linked with {term} from at least one page."""
     entries = _glossary_terms()
     assert len(entries) >= 10
     refs = _term_references()
@@ -93,7 +86,7 @@ def test_citations_exist_in_the_bibliography():
 
 
 def test_bibliography_entries_are_real_and_checkable():
-    """ERRATA E12: every entry has a year and a venue, DOI, arXiv id or URL to check it by."""
+    """Every entry has a year and a venue, DOI, arXiv id or URL to check it by."""
     bib = (ROOT / "references.bib").read_text(encoding="utf-8")
     for entry in re.split(r"\n(?=@)", bib):
         if not entry.startswith("@"):

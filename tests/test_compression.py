@@ -25,14 +25,10 @@ def test_quantiser_error_is_at_most_half_a_step():
         assert np.max(np.abs(C.dequantize(q, step) - z)) <= step / 2 + 1e-6
 
 
-def test_quantiser_rejects_bad_steps_and_values():
-    with pytest.raises(ValueError, match="step"):
-        C.quantize(np.zeros(3), 0.0)
-    with pytest.raises(TypeError, match="step"):
-        C.quantize(np.zeros(3), "1")
-    with pytest.raises(ValueError, match="z contains NaN or infinite values"):
-        C.quantize(np.array([np.nan]), 1.0)
-    with pytest.raises(TypeError, match="symbols must be an integer array, got dtype float64; .* quantize"):
+def test_dequantize_of_floats_says_to_quantize_first():
+    with pytest.raises(
+        TypeError, match="symbols must be an integer array, got dtype float64; .* quantize"
+    ):
         C.dequantize(np.zeros(3), 1.0)
 
 
@@ -44,16 +40,6 @@ def test_fitted_model_is_laplace_smoothed_counts():
     np.testing.assert_allclose(model.probabilities[1], [1 / 6, 4 / 6, 1 / 6])
     default = C.fit_symbol_model(train, margin=1)
     assert (default.low, default.high) == (-1, 2)
-    with pytest.raises(ValueError, match="outside the alphabet"):
-        C.fit_symbol_model(train, low=1, high=2)
-    with pytest.raises(TypeError, match="smoothing must be a number, got str"):
-        C.fit_symbol_model(train, smoothing="1")
-    with pytest.raises(TypeError, match="low must be an int, got float"):
-        C.fit_symbol_model(train, low=0.5, high=2)
-    with pytest.raises(ValueError, match="margin must be >= 0, got -1"):
-        C.fit_symbol_model(train, margin=-1)
-    with pytest.raises(ValueError, match=r"symbols is empty \(shape \(0, 2\)\)"):
-        C.fit_symbol_model(train[:0])
 
 
 def test_decode_of_encode_gives_back_the_symbols():
@@ -97,14 +83,6 @@ def test_symbols_outside_the_alphabet_are_rejected_before_anything_is_written():
     clipped = model.clip(bad)
     assert clipped[7, 1] == model.high and model.outside(clipped) == 0
     np.testing.assert_array_equal(C.decode(C.encode(clipped, model), model, 50), clipped)
-    with pytest.raises(ValueError, match="columns"):
-        C.encode(symbols[:, :2], model)
-    with pytest.raises(TypeError, match="symbols must be an integer array"):
-        C.encode(symbols.astype(float), model)
-    with pytest.raises(ValueError, match="32-bit words"):
-        C.decode(b"abc", model, 1)
-    with pytest.raises(TypeError, match="n_rows must be an int, got float"):
-        C.decode(C.encode(clipped, model), model, 50.0)
 
 
 def _tiny_images(n=6):
@@ -137,22 +115,3 @@ def test_jpeg_quality_trades_bytes_for_error_and_tiling_shares_the_header():
     tiled = C.tiled_codec_roundtrip(x, "jpeg", quality=90)
     assert tiled.bits_per_image < high.bits_per_image / 2  # one header instead of 16
 
-
-def test_codec_arguments_are_checked():
-    x = _tiny_images(n=2)
-    with pytest.raises(ValueError, match="codec"):
-        C.codec_roundtrip(x, "gif")
-    with pytest.raises(ValueError, match="quality"):
-        C.codec_roundtrip(x, "jpeg")
-    with pytest.raises(TypeError, match="quality must be an int, got float"):
-        C.codec_roundtrip(x, "jpeg", quality=50.0)
-    with pytest.raises(ValueError, match="quality must be between 0 and 100, got 101"):
-        C.codec_roundtrip(x, "webp", quality=101)
-    with pytest.raises(TypeError, match="columns must be an int"):
-        C.tiled_codec_roundtrip(x, "png", columns=1.5)
-    with pytest.raises(ValueError, match="lossless"):
-        C.codec_roundtrip(x, "png", quality=50)
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        C.codec_roundtrip(x * 2, "png")
-    with pytest.raises(ValueError, match="shape"):
-        C.codec_roundtrip(x.reshape(2, -1), "png")

@@ -1,4 +1,4 @@
-"""Tests of autoencoder_lib.models.build_conv_autoencoder (dense builders: tests/test_models.py)."""
+"""autoencoder_lib.models.build_conv_autoencoder (the dense builder: tests/test_models.py)."""
 
 import sys
 
@@ -7,7 +7,9 @@ import pytest
 
 from autoencoder_lib.reproducibility import quiet_tensorflow
 
-if "tensorflow" not in sys.modules:  # silence start-up logs unless another module already imported it
+if (
+    "tensorflow" not in sys.modules
+):  # silence start-up logs unless another module already imported it
     quiet_tensorflow()
 
 from autoencoder_lib import models  # noqa: E402
@@ -24,7 +26,9 @@ def test_conv_autoencoder_restores_the_input_shape_through_a_vector_code(upsampl
     x = np.random.default_rng(0).random((3, 28, 28, 1)).astype(np.float32)
     out = autoencoder.predict(x, verbose=0)
     assert out.shape == x.shape and out.min() >= 0 and out.max() <= 1  # sigmoid output
-    np.testing.assert_allclose(out, decoder.predict(encoder.predict(x, verbose=0), verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        out, decoder.predict(encoder.predict(x, verbose=0), verbose=0), atol=1e-6
+    )
 
 
 def test_decoder_mirrors_the_encoder_stage_by_stage():
@@ -49,7 +53,9 @@ def test_three_stages_and_several_channels():
 
 
 def test_resize_upsampling_uses_nearest_neighbour_then_convolution():
-    _, decoder, _ = models.build_conv_autoencoder((16, 16, 3), 8, filters=(4, 6), upsampling="resize")
+    _, decoder, _ = models.build_conv_autoencoder(
+        (16, 16, 3), 8, filters=(4, 6), upsampling="resize"
+    )
     assert type(decoder.get_layer("dec_up_1")).__name__ == "UpSampling2D"
     assert decoder.get_layer("dec_up_1").interpolation == "nearest"
     assert decoder.get_layer("dec_conv_1").output.shape == (None, 8, 8, 4)
@@ -59,11 +65,15 @@ def test_resize_upsampling_uses_nearest_neighbour_then_convolution():
 
 
 def test_fully_convolutional_variant_keeps_a_spatial_code():
-    encoder, decoder, autoencoder = models.build_conv_autoencoder((28, 28, 1), None, filters=(8, 16))
+    encoder, decoder, autoencoder = models.build_conv_autoencoder(
+        (28, 28, 1), None, filters=(8, 16)
+    )
     assert encoder.output_shape == (None, 7, 7, 16)
     assert decoder.input_shape == (None, 7, 7, 16)
     assert autoencoder.output_shape == (None, 28, 28, 1)
-    assert not any(type(layer).__name__ in ("Dense", "Flatten") for layer in encoder.layers + decoder.layers)
+    assert not any(
+        type(layer).__name__ in ("Dense", "Flatten") for layer in encoder.layers + decoder.layers
+    )
 
 
 def test_parameter_count_of_the_default_model_is_the_one_computed_by_hand():
@@ -75,24 +85,9 @@ def test_parameter_count_of_the_default_model_is_the_one_computed_by_hand():
     assert autoencoder.count_params() == by_hand
 
 
-@pytest.mark.parametrize(
-    "args, kwargs, error, match",
-    [
-        (((30, 28, 1), 8), {}, ValueError, r"divisible by 2\*\*len\(filters\) = 4.*input_shape=\(30, 28, 1\)"),
-        (((28, 28), 8), {}, ValueError, r"input_shape must be \(height, width, channels\), got \(28, 28\)"),
-        (((28, 28, 1), 0), {}, ValueError, "latent_dim must be positive, got 0"),
-        (((28, 28, 1), 8.0), {}, TypeError, "latent_dim must be an int, got float"),
-        (((28, 28, 1), 8), {"filters": ()}, ValueError, "filters must have at least one entry"),
-        (((28, 28, 1), 8), {"filters": 32}, TypeError, "filters must be a sequence of ints, got int"),
-        (((28, 28, 1), 8), {"filters": (8, -1)}, ValueError, r"filters\[1\] must be positive, got -1"),
-        (((28, 28, 1), 8), {"upsampling": "deconv"}, ValueError, r"upsampling must be one of \['transpose', 'resize'\], got 'deconv'"),
-        (((28, 28, 1), 8), {"kernel_size": 0}, ValueError, "kernel_size must be positive, got 0"),
-        (((28, 28, 1), 8), {"output_activation": "nope"}, ValueError, "output_activation is not a Keras activation"),
-        (((28, 28, 1), 8), {"kernel_size": 3.0}, TypeError, "kernel_size must be an int, got float"),
-        (("28x28",), {}, TypeError, "input_shape must be a sequence of ints, got str"),
-        (((28, 28, 1), 8), {"name": 5}, TypeError, "name must be a non-empty str, got 5"),
-    ],
-)
-def test_conv_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        models.build_conv_autoencoder(*args, **kwargs)
+
+def test_a_size_the_decoder_cannot_restore_is_rejected_with_the_reason():
+    with pytest.raises(
+        ValueError, match=r"divisible by 2\*\*len\(filters\) = 4.*input_shape=\(30, 28, 1\)"
+    ):
+        models.build_conv_autoencoder((30, 28, 1), 8)

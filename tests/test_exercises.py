@@ -33,7 +33,9 @@ def test_chapters_2_to_6_have_two_to_four_exercises_each():
         labels = re.findall(r"^:label:\s*(\S+)", text, flags=re.M)
         solved = re.findall(r"^:{3,}\{solution\}\s+(\S+)", text, flags=re.M)
         assert sorted(labels) == sorted(solved), f"{pages[0]}: every exercise needs one solution"
-        assert f"book/{pages[0].parent.name}/exercises" in toc_files(), f"{pages[0]} is not in _toc.yml"
+        assert f"book/{pages[0].parent.name}/exercises" in toc_files(), (
+            f"{pages[0]} is not in _toc.yml"
+        )
 
 
 def test_solutions_are_hidden_until_opened():

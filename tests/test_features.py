@@ -36,20 +36,6 @@ def test_encoding_in_batches_equals_one_shot_with_a_keras_encoder():
                                rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"encoder": "not a model"}, TypeError, "encoder"),
-    ({"x": np.zeros(5)}, ValueError, "x must have shape"),
-    ({"x": np.zeros((0, 3))}, ValueError, "x is empty"),
-    ({"x": np.array([["a", "b", "c"]])}, TypeError, "x must be a numeric"),
-    ({"batch_size": 0}, ValueError, "batch_size"),
-    ({"batch_size": 2.0}, TypeError, "batch_size"),
-])
-def test_encode_rejects_bad_arguments(kwargs, error, match):
-    args = {"encoder": _LinearEncoder(3, 2), "x": np.zeros((4, 3)), "batch_size": 2} | kwargs
-    with pytest.raises(error, match=match):
-        features.encode(args.pop("encoder"), args.pop("x"), **args)
-
-
 def test_precision_at_k_on_a_hand_made_example():
     # Base: class 0 near 0, class 1 near 10, plus one class-1 point at 0.5 among the zeros.
     base = np.array([[0.0], [0.2], [0.5], [10.0], [10.3], [9.6]])
@@ -71,19 +57,9 @@ def test_precision_at_k_matches_a_brute_force_search():
     yq, yb = rng.integers(0, 3, 40), rng.integers(0, 3, 200)
     d = ((zq[:, None, :] - zb[None, :, :]) ** 2).sum(-1)
     expected = (yb[np.argsort(d, axis=1)[:, :7]] == yq[:, None]).mean(1)
-    np.testing.assert_allclose(features.precision_at_k(zq, yq, zb, yb, k=7, batch_size=9), expected)
-
-
-def test_precision_at_k_rejects_bad_arguments():
-    z, y = np.zeros((3, 2)), np.zeros(3)
-    with pytest.raises(ValueError, match="k must be at most"):
-        features.precision_at_k(z, y, z, y, k=4)
-    with pytest.raises(ValueError, match="z_base has 3"):
-        features.precision_at_k(z, y, np.zeros((3, 3)), y, k=1)
-    with pytest.raises(ValueError, match="y_base"):
-        features.precision_at_k(z, y, z, np.zeros(2), k=1)
-    with pytest.raises(ValueError, match="NaN"):
-        features.precision_at_k(np.full((3, 2), np.nan), y, z, y, k=1)
+    np.testing.assert_allclose(
+        features.precision_at_k(zq, yq, zb, yb, k=7, batch_size=9), expected
+    )
 
 
 def _blobs(n, seed, shift=3.0):
@@ -113,22 +89,3 @@ def test_linear_probe_is_at_chance_on_features_without_information():
                               y[400:], 100, n_draws=3)
     assert abs(r.mean - 0.5) < 0.12
 
-
-def test_linear_probe_rejects_bad_arguments():
-    (zt, yt), (zs, ys) = _blobs(30, 0), _blobs(9, 1)
-    with pytest.raises(ValueError, match="n_labels must be between"):
-        features.linear_probe(zt, yt, zs, ys, 2)
-    with pytest.raises(ValueError, match="n_labels must be between"):
-        features.linear_probe(zt, yt, zs, ys, 31)
-    with pytest.raises(ValueError, match="z_test has 2 features, z_train has 4"):
-        features.linear_probe(zt, yt, zs[:, :2], ys, 10)
-    with pytest.raises(ValueError, match="y_train"):
-        features.linear_probe(zt, yt[:5], zs, ys, 10)
-    with pytest.raises(ValueError, match="C must be"):
-        features.linear_probe(zt, yt, zs, ys, 10, C=0.0)
-    with pytest.raises(TypeError, match="C must be a number, got str"):
-        features.linear_probe(zt, yt, zs, ys, 10, C="1")
-    with pytest.raises(TypeError, match="n_labels must be an int, got float"):
-        features.linear_probe(zt, yt, zs, ys, 10.0)
-    with pytest.raises(ValueError, match="z_train must have shape"):
-        features.linear_probe(zt[:, 0], yt, zs, ys, 10)

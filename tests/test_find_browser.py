@@ -11,11 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import find_browser as fb  # scripts/find_browser.py (pytest's pythonpath)
 import pytest
-
-from .test_site import ROOT, load_find_browser
-
-fb = load_find_browser()
+from site_tools import ROOT
 
 
 def _exe(path: Path) -> Path:
@@ -37,7 +35,8 @@ def bare(tmp_path, monkeypatch):
         calls.append(cache)
         raise AssertionError("the installer must not run here")
 
-    kwargs = dict(cache=tmp_path / "cache", locate=lambda cache: None, install=installer, system_paths=())
+    kwargs = dict(cache=tmp_path / "cache", locate=lambda cache: None, install=installer,
+                  system_paths=())
     return tmp_path, kwargs, calls
 
 
@@ -156,6 +155,7 @@ def test_script_prints_the_path_or_the_message(tmp_path):
     ok = subprocess.run([sys.executable, script], env={**os.environ, "CHROMIUM": str(exe)},
                         capture_output=True, text=True)
     assert ok.returncode == 0 and ok.stdout.strip() == str(exe.resolve())
-    bad = subprocess.run([sys.executable, script], env={**os.environ, "CHROMIUM": str(tmp_path / "x")},
+    bad = subprocess.run([sys.executable, script],
+                         env={**os.environ, "CHROMIUM": str(tmp_path / "x")},
                          capture_output=True, text=True)
     assert bad.returncode == 1 and not bad.stdout and "three ways" in bad.stderr

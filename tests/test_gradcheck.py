@@ -19,21 +19,11 @@ def test_numerical_gradient_of_a_cubic_matches_its_derivative_and_restores_the_p
     np.testing.assert_array_equal(theta, before)
 
 
-def test_numerical_gradient_refuses_a_float32_array_it_could_not_perturb_precisely():
-    with pytest.raises(TypeError, match="param must be a float64"):
-        numerical_gradient(lambda: 0.0, np.zeros(3, dtype=np.float32))
-
-
 def test_relative_error_is_zero_for_equal_arrays_and_for_two_zero_arrays():
     a = np.array([1.0, -2.0, 3.0])
     assert relative_error(a, a.copy()) == 0.0
     assert relative_error(np.zeros(4), np.zeros(4)) == 0.0
     assert relative_error(a, -a) == pytest.approx(1.0)
-
-
-def test_relative_error_rejects_different_shapes():
-    with pytest.raises(ValueError, match="same shape"):
-        relative_error(np.zeros(3), np.zeros(4))
 
 
 def _quadratic_problem():
@@ -71,46 +61,32 @@ def test_check_gradients_catches_a_missing_factor_of_two():
         check_gradients(loss, params, grads, names=["W", "b"])
 
 
-def test_check_gradients_rejects_mismatched_shapes():
-    loss, params, grads = _quadratic_problem()
-    with pytest.raises(ValueError, match="gradient of p0 must have shape"):
-        check_gradients(loss, params, [grads[0].T, grads[1]])
-
-
 # --- bad input ---------------------------------------------------------------------
 
 
 def test_numerical_gradient_names_the_element_where_the_loss_is_not_finite_and_restores_it():
     p = np.array([1.0, 0.0, 2.0])
-    with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=r"around param\[1\] .* must be finite"):
+    with (
+        np.errstate(invalid="ignore"),
+        pytest.raises(ValueError, match=r"around param\[1\] .* must be finite"),
+    ):
         numerical_gradient(lambda: float(np.sum(np.sqrt(p))), p, eps=1e-3)  # sqrt(-eps) is NaN
     np.testing.assert_array_equal(p, [1.0, 0.0, 2.0])
 
 
-@pytest.mark.parametrize("f, match", [
-    (lambda: np.array([1.0, 2.0]), r"f must return one number \(the loss\), got ndarray of shape \(2,\)"),
-    (lambda: "1.0", "f must return one number"),
-])
+@pytest.mark.parametrize(
+    "f, match",
+    [
+        (
+            lambda: np.array([1.0, 2.0]),
+            r"f must return one number \(the loss\), got ndarray of shape \(2,\)",
+        ),
+        (lambda: "1.0", "f must return one number"),
+    ],
+)
 def test_numerical_gradient_rejects_a_loss_that_is_not_one_number(f, match):
     p = np.zeros(2)
     with pytest.raises(TypeError, match=match):
         numerical_gradient(f, p)
     np.testing.assert_array_equal(p, np.zeros(2))  # restored
 
-
-@pytest.mark.parametrize("call, error, match", [
-    (lambda p: numerical_gradient("loss", p), TypeError, "f must be callable, got str"),
-    (lambda p: numerical_gradient(lambda: 0.0, p, eps=0.0), ValueError, "eps must be positive, got 0.0"),
-    (lambda p: numerical_gradient(lambda: 0.0, p, eps="1e-6"), TypeError, "eps must be a number, got str"),
-    (lambda p: numerical_gradient(lambda: 0.0, np.array([np.nan])), ValueError, "param contains NaN"),
-    (lambda p: relative_error(np.array([np.nan]), np.zeros(1)), ValueError, "a contains NaN"),
-    (lambda p: relative_error(np.zeros(1), np.array(["x"])), TypeError, "b must be a numeric"),
-    (lambda p: check_gradients(lambda: 0.0, [p], [np.full(2, np.inf)]), ValueError,
-     "gradient of p0 contains NaN or infinite values"),
-    (lambda p: check_gradients(lambda: 0.0, [p], [p], tol=-1.0), ValueError, "tol must be positive, got -1.0"),
-    (lambda p: check_gradients(lambda: 0.0, p, [p]), TypeError, "params must be a sequence of numpy arrays"),
-    (lambda p: check_gradients(lambda: 0.0, [p], [p], names="W"), TypeError, "names must be a sequence"),
-])
-def test_gradient_checks_reject_bad_arguments(call, error, match):
-    with pytest.raises(error, match=match):
-        call(np.zeros(2))

@@ -47,25 +47,6 @@ def test_zero_sigma_returns_the_images_unchanged(images):
     assert np.array_equal(noise.add_gaussian_noise(images, 0.0), images)
 
 
-@pytest.mark.parametrize(
-    "args, kwargs, error, match",
-    [
-        ((-0.1,), {}, ValueError, "sigma must be a finite number >= 0, got -0.1"),
-        (("0.1",), {}, TypeError, "sigma must be a number, got str"),
-        ((0.1,), {"seed": 1.5}, TypeError, "seed must be an int or a numpy Generator, got float"),
-        ((0.1,), {"clip": (1.0, 0.0)}, ValueError, "clip must be"),
-    ],
-)
-def test_add_gaussian_noise_rejects_bad_arguments(images, args, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        noise.add_gaussian_noise(images, *args, **kwargs)
-
-
-def test_add_gaussian_noise_rejects_integer_images():
-    with pytest.raises(TypeError, match="x must be a floating-point array, got dtype uint8"):
-        noise.add_gaussian_noise(np.zeros((2, 4, 4), dtype=np.uint8), 0.1)
-
-
 def test_noisy_pairs_yields_noisy_inputs_and_clean_targets(images):
     batches = noise.noisy_pairs(images, 0.3, batch_size=16, seed=0)
     assert len(batches) == 4  # 16 + 16 + 16 + 2
@@ -89,7 +70,9 @@ def test_noisy_pairs_draws_new_noise_each_epoch_reproducibly(images):
 
 
 def test_noisy_pairs_trains_a_keras_model(images):
-    if "tensorflow" not in sys.modules:  # silence start-up logs unless another module already imported it
+    if (
+        "tensorflow" not in sys.modules
+    ):  # silence start-up logs unless another module already imported it
         quiet_tensorflow()
     import keras
 
@@ -97,24 +80,6 @@ def test_noisy_pairs_trains_a_keras_model(images):
     model.compile(optimizer="adam", loss="mse")
     history = model.fit(noise.noisy_pairs(images, 0.1, batch_size=25), epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
-
-
-@pytest.mark.parametrize(
-    "kwargs, error, match",
-    [
-        ({"batch_size": 0}, ValueError, "batch_size must be positive, got 0"),
-        ({"batch_size": 2.0}, TypeError, "batch_size must be an int, got float"),
-        ({"seed": -1}, ValueError, "seed must be >= 0, got -1"),
-    ],
-)
-def test_noisy_pairs_rejects_bad_arguments(images, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        noise.noisy_pairs(images, 0.1, **kwargs)
-
-
-def test_noisy_pairs_rejects_arrays_without_batch_axis():
-    with pytest.raises(ValueError, match=r"x must have shape \(N, ...\)"):
-        noise.noisy_pairs(np.zeros(5, dtype=np.float32), 0.1)
 
 
 def test_per_image_sigma_scales_the_noise_of_each_image_separately():
@@ -125,33 +90,12 @@ def test_per_image_sigma_scales_the_noise_of_each_image_separately():
     assert stds[1] == pytest.approx(0.05, rel=0.15) and stds[2] == pytest.approx(0.2, rel=0.15)
 
 
-def test_per_image_sigma_must_match_the_batch():
-    with pytest.raises(ValueError, match=r"array of shape \(3,\), got shape \(2,\)"):
-        noise.add_gaussian_noise(np.zeros((3, 4, 4), dtype=np.float32), np.array([0.1, 0.2]))
-    with pytest.raises(ValueError, match="finite numbers >= 0"):
-        noise.add_gaussian_noise(np.zeros((2, 4, 4), dtype=np.float32), np.array([0.1, -0.2]))
-
-
 def test_noisy_pairs_with_a_sigma_range_draws_a_level_per_image():
     x = np.full((400, 16, 16), 0.5, dtype=np.float32)
     noisy, clean = noise.noisy_pairs(x, (0.0, 0.2), batch_size=400, seed=0, clip=None)[0]
     stds = np.std(noisy - clean, axis=(1, 2))
     assert stds.min() < 0.02 and stds.max() > 0.18 and stds.max() < 0.23
     assert np.std(stds) > 0.04  # spread over the range, not one level for the whole batch
-
-
-@pytest.mark.parametrize(
-    "sigma, error, match",
-    [
-        ((0.3, 0.1), ValueError, r"sigma must be \(low, high\) with low <= high"),
-        ((0.1, 0.2, 0.3), ValueError, r"a pair \(low, high\)"),
-        ((-0.1, 0.2), ValueError, r"sigma\[0\] must be a finite number >= 0"),
-        (("a", 0.2), TypeError, r"sigma\[0\] must be a number, got str"),
-    ],
-)
-def test_noisy_pairs_rejects_bad_sigma_ranges(images, sigma, error, match):
-    with pytest.raises(error, match=match):
-        noise.noisy_pairs(images, sigma)
 
 
 # --- bad input ---------------------------------------------------------------------
@@ -163,7 +107,10 @@ def test_noisy_pairs_rejects_bad_sigma_ranges(images, sigma, error, match):
 ])
 def test_8_bit_scaled_images_are_rejected_instead_of_being_clipped_to_white(make):
     x = np.full((4, 8, 8, 1), 128.0, dtype=np.float32)
-    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\] \(clip=\(0.0, 1.0\)\).*scale them first \(x / 255\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"x must lie in \[0, 1\] \(clip=\(0.0, 1.0\)\).*scale them first \(x / 255\)",
+    ):
         make(x)
 
 
@@ -172,38 +119,3 @@ def test_images_outside_the_clip_range_work_with_a_matching_clip():
     noisy = noise.add_gaussian_noise(x, 5.0, clip=(0, 255))
     assert noisy.min() >= 0 and noisy.max() <= 255 and not np.array_equal(noisy, x)
 
-
-@pytest.mark.parametrize("make", [
-    lambda x: noise.add_gaussian_noise(x, 0.1),
-    lambda x: noise.noisy_pairs(x, 0.1),
-])
-def test_nan_images_are_rejected(make):
-    x = np.full((4, 8, 8, 1), 0.5, dtype=np.float32)
-    x[1, 2, 3, 0] = np.nan
-    with pytest.raises(ValueError, match="x contains NaN or infinite values"):
-        make(x)
-
-
-def test_noisy_pairs_rejects_an_empty_stack():
-    with pytest.raises(ValueError, match=r"x must have shape \(N, ...\) with N >= 1"):
-        noise.noisy_pairs(np.zeros((0, 4, 4), dtype=np.float32), 0.1)
-
-
-@pytest.mark.parametrize("clip, error, match", [
-    (1.0, TypeError, "clip must be a pair"),
-    ((0.0, float("nan")), ValueError, r"clip\[1\] must be a finite number"),
-    ((0.0, "1"), TypeError, r"clip\[1\] must be a number"),
-])
-def test_clip_must_be_a_pair_of_finite_numbers(images, clip, error, match):
-    with pytest.raises(error, match=match):
-        noise.add_gaussian_noise(images, 0.1, clip=clip)
-
-
-def test_add_gaussian_noise_rejects_a_negative_seed(images):
-    with pytest.raises(ValueError, match="seed must be >= 0, got -1"):
-        noise.add_gaussian_noise(images, 0.1, seed=-1)
-
-
-def test_sigma_inf_is_rejected(images):
-    with pytest.raises(ValueError, match="sigma must be a finite number >= 0, got inf"):
-        noise.add_gaussian_noise(images, float("inf"))

@@ -25,4 +25,6 @@ def test_cells_that_draw_store_an_image(path):
         if not any("image/png" in out.get("data", {}) or "image/svg+xml" in out.get("data", {})
                    for out in cell.outputs):
             missing.append(i)
-    assert not missing, f"cells that draw but store no figure (re-run with make execute): {missing}"
+    assert not missing, (
+        f"cells that draw but store no figure (re-run with make execute): {missing}"
+    )

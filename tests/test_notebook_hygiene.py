@@ -15,10 +15,14 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
 
 # Absolute paths of a machine: home and temp folders, the repo's own location, venvs.
-MACHINE_PATH = re.compile(r"(/root/|/home/\w|/Users/\w|/tmp/|/work/|/var/folders/|[A-Za-z]:\\\\Users|site-packages|\.venv/)")
+MACHINE_PATH = re.compile(
+    r"(/root/|/home/\w|/Users/\w|/tmp/|/work/|/var/folders/|[A-Za-z]:\\\\Users|site-packages|\.venv/)"
+)
 # Lines TensorFlow/absl print at start-up or on device placement.
 TF_NOISE = re.compile(
     r"(oneDNN custom operations|TF_ENABLE_ONEDNN_OPTS|cpu_feature_guard|rebuild TensorFlow|"
@@ -31,7 +35,13 @@ def _text_of(output: dict) -> str:
     if output.get("output_type") == "stream":
         return "".join(output.get("text", ""))
     if output.get("output_type") == "error":
-        return output.get("ename", "") + ": " + output.get("evalue", "") + "\n" + "\n".join(output.get("traceback", []))
+        return (
+            output.get("ename", "")
+            + ": "
+            + output.get("evalue", "")
+            + "\n"
+            + "\n".join(output.get("traceback", []))
+        )
     parts = []
     for mime, value in output.get("data", {}).items():
         if mime.startswith("text/") or mime.endswith("json"):
@@ -52,7 +62,9 @@ def test_notebook_is_one_clean_run(path):
 
     code = [c for c in nb.cells if c.cell_type == "code"]
     counts = [c.execution_count for c in code]
-    assert counts == list(range(1, len(code) + 1)), f"execution counts {counts}: not one clean top-to-bottom run"
+    assert counts == list(range(1, len(code) + 1)), (
+        f"execution counts {counts}: not one clean top-to-bottom run"
+    )
 
     for i, cell in enumerate(code, start=1):
         tags = set(cell.metadata.get("tags", []))
@@ -66,12 +78,20 @@ def test_notebook_is_one_clean_run(path):
                 f"cell {i} stored stderr output (warnings or logs): {''.join(out.text)[:200]!r}"
             )
             text = _text_of(out)
-            assert not MACHINE_PATH.search(text), f"cell {i} shows a machine path: {MACHINE_PATH.search(text).group(0)!r}"
-            assert not TF_NOISE.search(text), f"cell {i} shows TensorFlow log noise: {TF_NOISE.search(text).group(0)!r}"
+            assert not MACHINE_PATH.search(text), (
+                f"cell {i} shows a machine path: {MACHINE_PATH.search(text).group(0)!r}"
+            )
+            assert not TF_NOISE.search(text), (
+                f"cell {i} shows TensorFlow log noise: {TF_NOISE.search(text).group(0)!r}"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_notebook_starts_with_a_title_and_stays_small(path):
     nb = nbformat.read(path, as_version=4)
-    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), "first cell: '# title'"
-    assert path.stat().st_size < 3_000_000, "stored outputs over 3 MB: use fewer or smaller figures"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), (
+        "first cell: '# title'"
+    )
+    assert path.stat().st_size < 3_000_000, (
+        "stored outputs over 3 MB: use fewer or smaller figures"
+    )

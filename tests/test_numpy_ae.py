@@ -34,7 +34,9 @@ def test_activation_derivative_matches_finite_differences(activation, rng):
     a[np.abs(a) < 1e-3] = 0.5  # keep away from the ReLU kink, where no derivative exists
     h = nae.activate(a, activation)
     numeric = numerical_gradient(lambda: float(np.sum(nae.activate(a, activation))), a)
-    np.testing.assert_allclose(nae.activation_derivative(a, h, activation), numeric, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        nae.activation_derivative(a, h, activation), numeric, rtol=1e-7, atol=1e-9
+    )
 
 
 def test_sigmoid_does_not_overflow_for_large_logits():
@@ -72,24 +74,8 @@ def test_dense_copies_its_parameters_and_stores_float64():
     assert layer.W.dtype == np.float64 and layer.W[0, 0] == 1.0
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"W": np.ones(3), "b": np.zeros(3)}, "W must be a 2-D array"),
-        ({"W": np.ones((2, 3)), "b": np.zeros(2)}, r"b must have shape \(3,\)"),
-        ({"W": np.ones((2, 3)), "b": np.zeros(3), "activation": "tanh"}, "activation must be one of"),
-        ({"W": np.full((2, 3), np.nan), "b": np.zeros(3)}, "W contains NaN"),
-    ],
-)
-def test_dense_rejects_bad_arguments_naming_them(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        nae.Dense(**kwargs)
-
-
-def test_dense_rejects_an_input_of_the_wrong_width_and_backward_before_forward():
+def test_dense_refuses_backward_before_forward():
     layer = nae.Dense(np.ones((4, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match=r"x must have shape \(N, 4\)"):
-        layer.forward(np.ones((3, 5)))
     with pytest.raises(RuntimeError, match="forward"):
         layer.backward(np.ones((3, 2)))
 
@@ -108,7 +94,9 @@ def test_bce_gradient_with_respect_to_logits_matches_finite_differences(rng):
     x, logits = rng.uniform(size=(6, 4)), rng.normal(scale=3.0, size=(6, 4))
     numeric = numerical_gradient(lambda: nae.bce_with_logits(x, logits), logits)
     assert relative_error(nae.bce_with_logits_grad(x, logits), numeric) < 1e-8
-    np.testing.assert_allclose(nae.bce_with_logits_grad(x, logits), (nae.sigmoid(logits) - x) / x.size)
+    np.testing.assert_allclose(
+        nae.bce_with_logits_grad(x, logits), (nae.sigmoid(logits) - x) / x.size
+    )
 
 
 def test_mse_equals_keras_mean_squared_error(keras, rng):
@@ -141,18 +129,6 @@ def test_bce_with_logits_stays_finite_where_the_naive_formula_overflows():
     assert not np.isfinite(naive)
 
 
-def test_bce_rejects_targets_outside_0_1_naming_x():
-    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\]"):
-        nae.bce_with_logits(np.array([[0.5, 1.5]]), np.zeros((1, 2)))
-
-
-def test_losses_reject_shape_mismatch_naming_the_argument():
-    with pytest.raises(ValueError, match="x and x_hat must have the same shape"):
-        nae.mse(np.zeros((2, 3)), np.zeros((3, 2)))
-    with pytest.raises(ValueError, match="x and logits must have the same shape"):
-        nae.bce_with_logits(np.zeros((2, 3)), np.zeros((2, 4)))
-
-
 # --------------------------------------------------------------------------
 # Initialisers
 # --------------------------------------------------------------------------
@@ -178,17 +154,6 @@ def test_drawn_weights_have_zero_mean_and_the_requested_variance(scheme, distrib
         assert np.abs(W).max() <= np.sqrt(3 * variance)
 
 
-def test_draw_weights_validates_its_arguments(rng):
-    with pytest.raises(ValueError, match="variance must be positive"):
-        nae.draw_weights(3, 2, 0.0, rng=rng)
-    with pytest.raises(ValueError, match="distribution must be one of"):
-        nae.draw_weights(3, 2, 1.0, rng=rng, distribution="cauchy")
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
-        nae.draw_weights(3, 2, 1.0, rng=0)
-    with pytest.raises(ValueError, match="n_in must be positive"):
-        nae.glorot_variance(0, 3)
-
-
 def test_make_autoencoder_draws_he_weights_and_zero_biases():
     model = nae.make_autoencoder((64, 256, 8), init="he", seed=3)
     assert all(np.all(layer.b == 0) for layer in model.layers)
@@ -209,8 +174,9 @@ def _batch(rng, n=6, d=10):
     [("mse", "sigmoid", "relu"), ("mse", "identity", "sigmoid"), ("bce", "sigmoid", "relu")],
 )
 def test_autoencoder_gradients_match_finite_differences(loss, output_activation, activation, rng):
-    model = nae.make_autoencoder((10, 7, 3), activation=activation, output_activation=output_activation,
-                                 init="he", seed=5)
+    model = nae.make_autoencoder(
+        (10, 7, 3), activation=activation, output_activation=output_activation, init="he", seed=5
+    )
     x = _batch(rng)
     _, grads = model.loss_and_gradients(x, loss)
     errors = check_gradients(lambda: model.loss(x, loss), model.parameters(), grads,
@@ -222,7 +188,9 @@ def test_autoencoder_gradients_match_finite_differences(loss, output_activation,
 def test_autoencoder_gradients_match_tensorflow_gradient_tape(keras, loss, output_activation, rng):
     import tensorflow as tf
 
-    model = nae.make_autoencoder((10, 7, 3), output_activation=output_activation, init="he", seed=7)
+    model = nae.make_autoencoder(
+        (10, 7, 3), output_activation=output_activation, init="he", seed=7
+    )
     x = _batch(rng)
     value, grads = model.loss_and_gradients(x, loss)
     keras_model = nae.to_keras(model)
@@ -242,8 +210,6 @@ def test_to_keras_copies_weights_and_computes_the_same_reconstruction(keras, rng
     x = _batch(rng)
     assert keras_model.output_shape == (None, 10)
     np.testing.assert_allclose(keras_model(x).numpy(), model.forward(x), rtol=1e-13)
-    with pytest.raises(TypeError, match="model must be an Autoencoder"):
-        nae.to_keras("not a model")
 
 
 def test_autoencoder_shapes_and_parameter_names():
@@ -270,22 +236,10 @@ def test_autoencoder_rejects_layers_that_do_not_chain():
         nae.Autoencoder(enc, dec)
 
 
-def test_bce_needs_a_sigmoid_output_and_targets_in_0_1(rng):
+def test_bce_needs_a_sigmoid_output_layer(rng):
     linear = nae.make_autoencoder((10, 3), output_activation="identity")
     with pytest.raises(ValueError, match="loss='bce' needs a sigmoid output layer"):
         linear.loss(_batch(rng), "bce")
-    model = nae.make_autoencoder((10, 3))
-    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\]"):
-        model.loss_and_gradients(_batch(rng) + 1.0, "bce")
-    with pytest.raises(ValueError, match="loss must be one of"):
-        model.loss(_batch(rng), "mae")
-
-
-def test_make_autoencoder_validates_sizes():
-    with pytest.raises(ValueError, match="layer_sizes must be a sequence of at least two"):
-        nae.make_autoencoder((64,))
-    with pytest.raises(ValueError, match=r"layer_sizes\[1\] must be positive"):
-        nae.make_autoencoder((64, 0))
 
 
 # --------------------------------------------------------------------------
@@ -315,20 +269,15 @@ def test_adam_matches_keras_adam_over_several_steps(keras, rng):
     np.testing.assert_allclose(ours, var.numpy(), rtol=1e-4, atol=1e-9)
 
 
-def test_optimisers_reject_mismatched_gradients():
-    with pytest.raises(ValueError, match=r"grads\[0\] must have shape \(2,\)"):
-        nae.SGD().step([np.zeros(2)], [np.zeros(3)])
-    with pytest.raises(ValueError, match="learning_rate must be positive"):
-        nae.Adam(learning_rate=-1.0)
-
-
 def test_train_lowers_the_loss_and_is_reproducible(rng):
     x = nae.sigmoid(rng.normal(size=(40, 2)) @ rng.normal(size=(2, 10)))  # 2-D structure in 10-D
     runs = []
     for _ in range(2):
         model = nae.make_autoencoder((10, 6, 3), seed=0)
         start = model.loss(x)
-        history = nae.train(model, x, optimizer=nae.Adam(0.01), epochs=30, batch_size=8, x_val=x[:5])
+        history = nae.train(
+            model, x, optimizer=nae.Adam(0.01), epochs=30, batch_size=8, x_val=x[:5]
+        )
         runs.append(history)
         assert history["loss"][-1] < 0.1 * start  # about 0.014 * start on this machine
         assert len(history["loss"]) == len(history["val_loss"]) == 30
@@ -339,24 +288,15 @@ def test_train_full_batch_sgd_equals_repeated_manual_steps(rng):
     x = rng.uniform(size=(12, 10))
     a = nae.make_autoencoder((10, 4), seed=2)
     b = nae.make_autoencoder((10, 4), seed=2)
-    nae.train(a, x, optimizer=nae.SGD(0.5), epochs=3)  # batch_size=None: all rows, order irrelevant
+    nae.train(
+        a, x, optimizer=nae.SGD(0.5), epochs=3
+    )  # batch_size=None: all rows, order irrelevant
     opt = nae.SGD(0.5)
     for _ in range(3):
         _, grads = b.loss_and_gradients(x)
         opt.step(b.parameters(), grads)
     for pa, pb in zip(a.parameters(), b.parameters()):
         np.testing.assert_allclose(pa, pb, rtol=1e-13, atol=1e-15)
-
-
-def test_train_validates_its_arguments(rng):
-    model = nae.make_autoencoder((10, 3))
-    x = _batch(rng)
-    with pytest.raises(ValueError, match=r"x must have shape \(N, 10\)"):
-        nae.train(model, x[:, :5], optimizer=nae.SGD(), epochs=1)
-    with pytest.raises(ValueError, match="epochs must be positive"):
-        nae.train(model, x, optimizer=nae.SGD(), epochs=0)
-    with pytest.raises(TypeError, match="optimizer must have a step"):
-        nae.train(model, x, optimizer="adam", epochs=1)
 
 
 # --------------------------------------------------------------------------
@@ -369,139 +309,32 @@ def test_sigmoid_rejects_nan_but_maps_infinities_to_their_limits():
         nae.sigmoid(np.array([0.0, np.nan]))
 
 
-@pytest.mark.parametrize("call", [
-    lambda a: nae.sigmoid(a),
-    lambda a: nae.activate(a, "relu"),
-    lambda a: nae.activation_derivative(a, a, "identity"),
-])
-def test_activations_reject_non_numeric_input(call):
-    with pytest.raises(TypeError, match="a must be a numeric"):
-        call(np.array([["x"]]))
-
-
-def test_activation_rejects_nan_and_an_unknown_name():
-    with pytest.raises(ValueError, match="a contains NaN"):
-        nae.activate(np.array([[np.nan]]), "relu")
-    with pytest.raises(ValueError, match="activation must be one of"):
-        nae.activate(np.zeros((1, 1)), "tanh")
-
-
-def test_activation_derivative_rejects_mismatched_a_and_h():
-    with pytest.raises(ValueError, match="a and h must have the same shape"):
-        nae.activation_derivative(np.zeros((2, 3)), np.zeros((3, 2)), "sigmoid")
-
-
-@pytest.mark.parametrize("W, b, match", [
-    (np.zeros((0, 2)), np.zeros(2), r"W is empty"),
-    (np.array([[np.inf, 0.0]]), np.zeros(2), "W contains NaN or infinite values"),
-    (np.zeros((1, 2)), np.array([0.0, np.nan]), "b contains NaN or infinite values"),
-])
-def test_dense_rejects_empty_or_non_finite_parameters(W, b, match):
-    with pytest.raises(ValueError, match=match):
-        nae.Dense(W, b)
-
-
-def test_dense_forward_rejects_an_empty_batch():
-    with pytest.raises(ValueError, match=r"x has no rows \(shape \(0, 3\)\)"):
-        nae.Dense(np.ones((3, 2)), np.zeros(2)).forward(np.zeros((0, 3)))
-
-
 def test_dense_forward_raises_floating_point_error_when_weights_have_blown_up():
     layer = nae.Dense(np.full((2, 1), 1e308), np.zeros(1))
     with pytest.raises(FloatingPointError, match="not finite.*learning rate is too large"):
         layer.forward(np.ones((1, 2)) * 10)
 
 
-@pytest.mark.parametrize("loss_fn", [nae.mse, nae.mse_grad, nae.bce_with_logits, nae.bce_with_logits_grad])
-@pytest.mark.parametrize("which", [0, 1])
-def test_losses_reject_nan_in_either_argument(loss_fn, which):
-    args = [np.full((2, 3), 0.5), np.full((2, 3), 0.5)]
-    args[which][1, 1] = np.nan
-    with pytest.raises(ValueError, match="contains NaN or infinite values"):
-        loss_fn(*args)
-
-
-@pytest.mark.parametrize("loss_fn", [nae.mse, nae.bce_with_logits])
-def test_losses_reject_empty_and_non_numeric_input(loss_fn):
-    with pytest.raises(ValueError, match="x must not be empty"):
-        loss_fn(np.zeros((0, 3)), np.zeros((0, 3)))
-    with pytest.raises(TypeError, match="x must be a numeric"):
-        loss_fn(np.array([[True]]), np.zeros((1, 1)))
-
-
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: nae.SGD(-0.1), ValueError, "learning_rate must be positive, got -0.1"),
-    (lambda: nae.SGD(float("inf")), ValueError, "learning_rate must be positive, got inf"),
-    (lambda: nae.SGD("0.1"), TypeError, "learning_rate must be a number, got str"),
-    (lambda: nae.Adam(learning_rate=0.0), ValueError, "learning_rate must be positive, got 0.0"),
-    (lambda: nae.Adam(beta1=1.0), ValueError, r"beta1 must be in \[0, 1\), got 1.0"),
-    (lambda: nae.Adam(beta2=-0.1), ValueError, r"beta2 must be in \[0, 1\), got -0.1"),
-    (lambda: nae.Adam(beta1="0.9"), TypeError, "beta1 must be a number, got str"),
-    (lambda: nae.Adam(eps=0), ValueError, "eps must be positive, got 0"),
-])
-def test_optimisers_reject_out_of_range_hyper_parameters(call, error, match):
-    with pytest.raises(error, match=match):
-        call()
-
-
 @pytest.mark.parametrize("opt", [nae.SGD(0.1), nae.Adam(1e-3)])
 def test_optimiser_step_refuses_a_non_finite_gradient_and_leaves_the_parameters_alone(opt):
     p = np.ones(3)
-    with pytest.raises(FloatingPointError, match=r"grads\[0\] contains NaN.*lower the learning rate"):
+    with pytest.raises(
+        FloatingPointError, match=r"grads\[0\] contains NaN.*lower the learning rate"
+    ):
         opt.step([p], [np.array([0.1, np.nan, 0.1])])
     np.testing.assert_array_equal(p, np.ones(3))
 
 
-def test_optimiser_step_rejects_parameters_it_cannot_update_in_place():
-    with pytest.raises(TypeError, match=r"params\[0\] must be a floating-point numpy.ndarray"):
-        nae.SGD(0.1).step([np.ones(3, dtype=np.int64)], [np.ones(3)])
-    with pytest.raises(TypeError, match=r"params\[0\] must be a floating-point numpy.ndarray .*, got list"):
-        nae.SGD(0.1).step([[1.0, 2.0]], [np.ones(2)])
-
-
-def test_autoencoder_rejects_a_bare_layer_instead_of_a_list():
-    layer = nae.Dense(np.ones((2, 2)), np.zeros(2))
-    with pytest.raises(TypeError, match="encoder must be a sequence of Dense layers, got Dense"):
-        nae.Autoencoder(layer, [layer])
-
-
-def test_decode_names_z_and_the_code_width():
-    model = nae.make_autoencoder((6, 2))
-    with pytest.raises(ValueError, match=r"z must have shape \(N, 2\), got \(1, 6\)"):
-        model.decode(np.zeros((1, 6)))
-
-
-@pytest.mark.parametrize("seed, error", [(-1, ValueError), (1.5, TypeError)])
-def test_make_autoencoder_rejects_a_bad_seed(seed, error):
-    with pytest.raises(error, match="seed"):
-        nae.make_autoencoder((6, 2), seed=seed)
-
-
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"batch_size": 0}, ValueError, "batch_size must be positive, got 0"),
-    ({"epochs": 2.0}, TypeError, "epochs must be an int, got float"),
-    ({"seed": -3}, ValueError, "seed must be >= 0, got -3"),
-    ({"loss": "mae"}, ValueError, "loss must be one of"),
-    ({"x_val": np.full((2, 6), np.nan)}, ValueError, "x_val contains NaN"),
-    ({"x_val": np.zeros((0, 6))}, ValueError, "x_val has no rows"),
-    ({"x_val": np.full((2, 6), 2.0), "loss": "bce"}, ValueError, r"x_val must lie in \[0, 1\] for binary"),
-])
-def test_train_rejects_bad_hyper_parameters_and_validation_data(kwargs, error, match):
-    model = nae.make_autoencoder((6, 2))
-    with pytest.raises(error, match=match):
-        nae.train(model, np.full((4, 6), 0.5), optimizer=nae.SGD(0.1), **{"epochs": 1, **kwargs})
-
-
-def test_train_rejects_an_empty_training_set():
-    with pytest.raises(ValueError, match="x has no rows"):
-        nae.train(nae.make_autoencoder((6, 2)), np.zeros((0, 6)), optimizer=nae.SGD(0.1), epochs=1)
-
-
 def test_diverging_training_raises_floating_point_error_naming_the_step_and_keeping_the_history():
-    x = np.random.default_rng(0).random((32, 8)) * 100.0     # large inputs, linear output: explodes at once
+    x = (
+        np.random.default_rng(0).random((32, 8)) * 100.0
+    )  # large inputs, linear output: explodes at once
     model = nae.make_autoencoder((8, 4), output_activation="identity", seed=0)
-    with pytest.raises(FloatingPointError, match=r"training diverged at epoch \d+, step \d+: .* is not finite\. "
-                                                 r"Lower the learning rate \(now 5\)") as info:
+    with pytest.raises(
+        FloatingPointError,
+        match=r"training diverged at epoch \d+, step \d+: .* is not finite\. "
+        r"Lower the learning rate \(now 5\)",
+    ) as info:
         nae.train(model, x, optimizer=nae.SGD(5.0), epochs=50, batch_size=8)
     epoch = int(str(info.value).split("epoch ")[1].split(",")[0])
     assert len(info.value.history["loss"]) == epoch - 1
@@ -510,5 +343,27 @@ def test_diverging_training_raises_floating_point_error_naming_the_step_and_keep
 def test_a_stable_learning_rate_trains_without_any_floating_point_warning():
     x = np.random.default_rng(0).random((32, 8))
     with np.errstate(all="raise"):
-        history = nae.train(nae.make_autoencoder((8, 4), seed=0), x, optimizer=nae.Adam(1e-2), epochs=3)
+        history = nae.train(
+            nae.make_autoencoder((8, 4), seed=0), x, optimizer=nae.Adam(1e-2), epochs=3
+        )
     assert np.all(np.isfinite(history["loss"]))
+
+
+def test_train_applies_no_update_from_a_non_finite_gradient(monkeypatch):
+    x = np.random.default_rng(0).random((8, 6))
+    model = nae.make_autoencoder((6, 2), seed=0)
+    real, calls, before = model._loss_and_gradients, [], []
+
+    def second_gradient_is_nan(batch, loss):
+        value, grads = real(batch, loss)
+        calls.append(1)
+        if len(calls) == 2:
+            before.extend(p.copy() for p in model.parameters())
+            grads[0][0, 0] = np.nan
+        return value, grads
+
+    monkeypatch.setattr(model, "_loss_and_gradients", second_gradient_is_nan)
+    with pytest.raises(FloatingPointError, match=r"epoch 1, step 2: a gradient .* not finite"):
+        nae.train(model, x, optimizer=nae.Adam(0.1), epochs=2, batch_size=4)
+    for p, q in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p, q)

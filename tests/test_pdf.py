@@ -1,30 +1,28 @@
 """The PDF edition (`make pdf` -> _build/pdf/book.pdf): every chapter, formulas, figures.
 
-Marked `pdf` and left out of `make test` (pyproject's addopts deselect it):
-`make test-pdf` builds the PDF, then runs these tests. pypdfium2 turns the
-pages into text and one page into pixels.
+Marked `pdf` (the tier hook in the root conftest.py) and left out of `make test`
+(pyproject's addopts deselect it): `make test-pdf` builds the PDF, then runs these
+tests. pypdfium2 turns the pages into text and one page into pixels.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
+from site_tools import ROOT, toc_chapters, toc_files
 
-from .conftest import toc_files
-
-ROOT = Path(__file__).resolve().parent.parent
 PDF = ROOT / "_build" / "pdf" / "book.pdf"
-
-pytestmark = pytest.mark.pdf
 
 
 def _title(entry: str) -> str:
     md, nb = ROOT / (entry + ".md"), ROOT / (entry + ".ipynb")
-    text = md.read_text(encoding="utf-8") if md.is_file() else nbformat.read(nb, as_version=4).cells[0].source
+    if md.is_file():
+        text = md.read_text(encoding="utf-8")
+    else:
+        text = nbformat.read(nb, as_version=4).cells[0].source
     title = re.search(r"^# (.+)$", text, flags=re.M).group(1).strip()
     return title.replace("`", "")  # inline code marks do not print
 
@@ -33,19 +31,13 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _chapters() -> list[str]:
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [c["file"] for c in toc["chapters"]]
-
-
 @pytest.fixture(scope="module")
 def pdf():
     import pypdfium2 as pdfium
 
     if not PDF.is_file():
-        pytest.fail(f"{PDF.relative_to(ROOT)} not found: run `make pdf` (or `make test-pdf`)", pytrace=False)
+        pytest.fail(f"{PDF.relative_to(ROOT)} not found: run `make pdf` (or `make test-pdf`)",
+                    pytrace=False)
     doc = pdfium.PdfDocument(str(PDF))
     yield doc
     doc.close()
@@ -65,7 +57,7 @@ def test_the_pdf_is_newer_than_every_page_it_prints():
 
 def test_every_chapter_title_is_in_the_pdf(pages_text):
     text = "".join(pages_text)
-    titles = [_title(c) for c in _chapters()]
+    titles = [_title(c) for c in toc_chapters()]
     assert len(titles) >= 7
     missing = [t for t in titles if _squash(t) not in text]
     assert not missing, f"chapter titles not found in the PDF text: {missing}"

@@ -36,57 +36,26 @@ def test_reconstruction_grid_has_two_rows_of_n_images():
     fig = plotting.plot_reconstructions(x, x[::-1], n=6)
     assert len(fig.axes) == 12
     assert fig.axes[0].get_ylabel() == "原图" and fig.axes[6].get_ylabel() == "重构"
-    assert not any(spine.get_visible() for ax in fig.axes for spine in ax.spines.values()), "images get no frame"
+    assert not any(spine.get_visible() for ax in fig.axes for spine in ax.spines.values()), (
+        "images get no frame"
+    )
 
 
-def test_reconstruction_grid_rejects_mismatched_shapes():
-    with pytest.raises(ValueError, match="same shape"):
-        plotting.plot_reconstructions(np.zeros((4, 784)), np.zeros((4, 783)))
-
-
-def test_image_rows_need_a_shape_for_non_square_vectors():
-    with pytest.raises(ValueError, match="image_shape"):
-        plotting.plot_image_rows([np.zeros((3, 10))], ["x"])
+def test_image_rows_draw_non_square_vectors_with_a_shape():
     fig = plotting.plot_image_rows([np.zeros((3, 10))], ["x"], image_shape=(2, 5))
     assert len(fig.axes) == 3
 
 
 def test_history_plot_draws_one_line_per_present_key():
-    fig = plotting.plot_history({"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0], "lr": [1, 1, 1]})
+    fig = plotting.plot_history(
+        {"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0], "lr": [1, 1, 1]}
+    )
     ax = fig.axes[0]
     assert len(ax.lines) == 2
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3])
 
 
-def test_history_plot_rejects_missing_keys_and_wrong_types():
-    with pytest.raises(ValueError, match="none of keys"):
-        plotting.plot_history({"accuracy": [0.5]})
-    with pytest.raises(TypeError, match="history"):
-        plotting.plot_history([1.0, 2.0])
-
-
 # --- bad input ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("call, error, match", [
-    (lambda x: plotting.plot_image_rows([], []), ValueError, "rows must have at least 1 entries"),
-    (lambda x: plotting.plot_image_rows([x], ["a"], titles=["t"]), ValueError,
-     r"titles must have one entry per column drawn \(3\), got 1"),
-    (lambda x: plotting.plot_image_rows([x], ["a"], vmin=1.0, vmax=0.0), ValueError, "vmin must be below vmax"),
-    (lambda x: plotting.plot_image_rows([x * 255], ["a"]), ValueError,
-     r"rows\[0\] has values in \[[0-9.e-]+, 2[0-9.]+\], far outside vmin=0, vmax=1.*/ 255"),
-    (lambda x: plotting.plot_image_rows([np.where(x > 0.5, np.nan, x)], ["a"]), ValueError, r"rows\[0\] contains NaN"),
-    (lambda x: plotting.plot_image_rows([x[:0]], ["a"]), ValueError, r"rows\[0\] is empty"),
-    (lambda x: plotting.plot_image_rows([x], ["a"], image_shape=(4, 0)), ValueError, r"image_shape\[1\] must be positive"),
-    (lambda x: plotting.plot_image_rows([x], "a"), TypeError, "labels must be a sequence of str, got str"),
-    (lambda x: plotting.plot_reconstructions(x, x, labels=("a",)), ValueError, "labels must be a pair"),
-    (lambda x: plotting.plot_history({"loss": []}), ValueError, r"history\['loss'\] is empty"),
-    (lambda x: plotting.plot_history({"loss": ["a"]}), TypeError, r"history\['loss'\] must be a numeric"),
-])
-def test_plots_reject_bad_input_with_a_clear_message(call, error, match):
-    x = np.random.default_rng(0).random((3, 16))
-    with pytest.raises(error, match=match):
-        call(x)
 
 
 def test_a_small_overshoot_of_a_linear_decoder_is_still_drawn():
@@ -96,3 +65,13 @@ def test_a_small_overshoot_of_a_linear_decoder_is_still_drawn():
 
 def test_history_with_nan_after_divergence_is_still_drawn():
     assert plotting.plot_history({"loss": [1.0, 0.5, np.nan]}) is not None
+
+
+def test_8_bit_rows_are_rejected_with_a_scaling_hint():
+    x = np.random.default_rng(0).random((3, 16))
+    with pytest.raises(
+        ValueError,
+        match=r"rows\[0\] has values in \[[0-9.e-]+, 2[0-9.]+\], far outside "
+        r"vmin=0, vmax=1.*/ 255",
+    ):
+        plotting.plot_image_rows([x * 255], ["a"])

@@ -4,109 +4,31 @@ Every page must load with no failed request and no request to another host,
 typeset its formulas, load its images and render its diagrams; the Chinese
 search must find 编码器. The browser: CHROMIUM, else a system Chromium/Chrome,
 else Playwright's own (scripts/find_browser.py; `make test` finds or fetches it).
+The fixtures `site`, `base_url` and `browser` are in tests/conftest.py; a test
+that uses one is in the `browser` tier (conftest.py at the repository root).
+
+The repository and launch buttons: the default build follows the setting, and a
+tiny book with the book's own settings, built with the setting on and off (a
+few seconds, tier `slow`), shows that one setting turns them all on or off.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import importlib.util
 import os
 import re
 import shutil
-import threading
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
+import nbformat
 import pytest
-
-from .conftest import toc_files
-
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
-
-pytestmark = pytest.mark.browser
-
+import yaml
+from site_tools import ROOT, Visit, toc_files
 
 PAGES = [page + ".html" for page in toc_files()]
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    if not (SITE / "index.html").is_file():
-        pytest.fail("the site is not built: run `make book` first (make test does it for you)")
-    return SITE
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _chromium() -> str:
-    """CHROMIUM, else a system Chromium/Chrome, else Playwright's (see scripts/find_browser.py)."""
-    find = load_find_browser()
-    try:
-        return find.find_browser()
-    except find.BrowserNotFound as exc:
-        pytest.fail(str(exc), pytrace=False)
-
-
-def load_find_browser():
-    """Import scripts/find_browser.py (the one implementation the Makefile also runs)."""
-    spec = importlib.util.spec_from_file_location("find_browser", ROOT / "scripts" / "find_browser.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
-
-
-class Visit:
-    """Open one page and record every request it makes."""
-
-    def __init__(self, browser, base_url: str, path: str):
-        self.base = base_url
-        self.context = browser.new_context()
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.failed: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(base_url + path, wait_until="networkidle")
-
-    def external(self) -> list[str]:
-        return [u for u in self.requests if not u.startswith((self.base, "data:", "blob:", "about:"))]
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -118,11 +40,13 @@ def test_page_loads_everything_locally(browser, base_url, path):
         if page.locator(".math").count():
             page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
             assert page.locator("mjx-container").count() >= page.locator(".math").count()
-            assert page.locator("mjx-merror, .MathJax_Error").count() == 0, "MathJax reported a TeX error"
+            errors = page.locator("mjx-merror, .MathJax_Error").count()
+            assert errors == 0, "MathJax reported a TeX error"
         if page.locator("pre.mermaid, div.mermaid").count():
             page.wait_for_selector(".mermaid svg", timeout=20_000)
         broken = page.evaluate(
-            "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+            "Array.from(document.images)"
+            ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
         )
         assert not broken, f"images that did not load: {broken}"
         page.wait_for_load_state("networkidle")
@@ -212,8 +136,6 @@ BUTTON_MARKERS = ("github.com", "mybinder.org", "colab.research.google.com", "/e
 
 
 def _configured_repository() -> str:
-    import yaml
-
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     return ((config.get("repository") or {}).get("url") or "").strip()
 
@@ -247,34 +169,63 @@ def _assert_no_buttons(html_file: Path) -> None:
     assert not hrefs, f"{html_file.name}: repository/launch links without a repository: {hrefs}"
 
 
-@pytest.fixture(scope="module")
-def site_flipped():
-    """The book built a second time with the repository setting flipped (AUTOENCODER_BOOK_*)."""
-    import subprocess
-    import sys
+def _tiny_book(where: Path) -> Path:
+    """The book's own _config.yml, extensions and static files around two tiny pages.
 
-    out = ROOT / "_build" / "site_flipped"
-    shutil.rmtree(out, ignore_errors=True)
-    flipped = "off" if _configured_repository() else TEST_REPOSITORY
-    env = {**os.environ, "AUTOENCODER_BOOK_REPOSITORY": flipped, "AUTOENCODER_BOOK_BRANCH": "test-branch"}
+    The same settings and the same ``bookconf`` rule as the real book, so the buttons
+    come out as they would, at a fraction of a full build: the Markdown root page and
+    a notebook at the path of the book's first notebook (with its metadata).
+    """
+    src = where / "src"
+    (src / "book").mkdir(parents=True)
+    for name in ("_config.yml", "references.bib"):
+        shutil.copy(ROOT / name, src / name)
+    for folder in ("_ext", "_static"):
+        (src / "book" / folder).symlink_to(ROOT / "book" / folder, target_is_directory=True)
+    (src / "_toc.yml").write_text(
+        f"format: jb-book\nroot: book/index\nchapters:\n  - file: {NOTEBOOK_PAGE}\n",
+        encoding="utf-8")
+    (src / "book" / "index.md").write_text("# 一本很小的书\n\n只有两页。\n", encoding="utf-8")
+    real = nbformat.read(ROOT / (NOTEBOOK_PAGE + ".ipynb"), as_version=4)
+    nb = nbformat.v4.new_notebook(metadata=real.metadata)
+    nb.cells = [nbformat.v4.new_markdown_cell("# 第一个笔记本\n\n一个代码格。"),
+                nbformat.v4.new_code_cell("print(1 + 1)", outputs=[
+                    nbformat.v4.new_output("stream", name="stdout", text="2\n")])]
+    page = src / (NOTEBOOK_PAGE + ".ipynb")
+    page.parent.mkdir(parents=True)
+    nbformat.write(nb, page)
+    return src
+
+
+@pytest.fixture(scope="module")
+def tiny_sites(tmp_path_factory) -> dict[str, Path]:
+    """A tiny book with the real settings, built twice at once: repository on and off."""
+    src = _tiny_book(tmp_path_factory.mktemp("tiny_book"))
     jb = Path(sys.executable).with_name("jupyter-book")
-    build = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(out), "--warningiserror", "--nitpick",
-         "--keep-going", "--quiet"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    assert build.returncode == 0, (build.stdout + build.stderr)[-3000:]
-    return out / "_build" / "html"
+    builds = {}
+    for state, repository in (("on", TEST_REPOSITORY), ("off", "off")):
+        out = src.parent / state
+        env = {**os.environ, "AUTOENCODER_BOOK_REPOSITORY": repository,
+               "AUTOENCODER_BOOK_BRANCH": "test-branch"}
+        builds[state] = (out, subprocess.Popen(
+            [str(jb), "build", str(src), "--path-output", str(out), "--warningiserror",
+             "--nitpick", "--keep-going", "--quiet"],
+            cwd=src, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    sites = {}
+    for state, (out, build) in builds.items():
+        log, _ = build.communicate(timeout=600)
+        assert build.returncode == 0, f"tiny book, repository {state}:\n{log[-3000:]}"
+        sites[state] = out / "_build" / "html"
+    return sites
 
 
 def test_repository_setting_decides_the_buttons_of_the_default_build(site):
     """`make book` follows _config.yml (or its override): no URL, no repository/launch buttons."""
-    import yaml
-
     repo = (os.environ.get("AUTOENCODER_BOOK_REPOSITORY") or _configured_repository()).strip()
     repo = "" if repo.lower() in {"off", "none"} else repo
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    branch = os.environ.get("AUTOENCODER_BOOK_BRANCH") or config["repository"].get("branch") or "main"
+    branch = (os.environ.get("AUTOENCODER_BOOK_BRANCH") or config["repository"].get("branch")
+              or "main")
     page = site / (NOTEBOOK_PAGE + ".html")
     if repo:
         _assert_buttons(page, repo, branch)
@@ -283,16 +234,18 @@ def test_repository_setting_decides_the_buttons_of_the_default_build(site):
         _assert_no_buttons(site / "book" / "index.html")
 
 
-def test_one_setting_turns_all_buttons_on_or_off(site_flipped):
-    page = site_flipped / (NOTEBOOK_PAGE + ".html")
-    if _configured_repository():
-        _assert_no_buttons(page)
-        return
+def test_one_setting_turns_all_buttons_on_or_off(tiny_sites):
+    """The book's settings with a repository: every button; without: none (both states)."""
+    on, off = tiny_sites["on"], tiny_sites["off"]
+    page = on / (NOTEBOOK_PAGE + ".html")
     _assert_buttons(page, TEST_REPOSITORY, "test-branch")
-    index_links = _hrefs(site_flipped / "book" / "index.html")
+    index_links = _hrefs(on / "book" / "index.html")
     assert TEST_REPOSITORY in index_links, "a Markdown page gets the repository button too"
-    assert not any("mybinder.org" in h for h in index_links), "launch buttons only on notebook pages"
+    assert not any("mybinder.org" in h for h in index_links), (
+        "launch buttons only on notebook pages")
     # The buttons are links the reader clicks: the page still loads nothing from another host.
     parser = _Loads()
     parser.feed(page.read_text(encoding="utf-8"))
     assert not [u for u in parser.urls if re.match(r"^(https?:)?//", u)]
+    _assert_no_buttons(off / (NOTEBOOK_PAGE + ".html"))
+    _assert_no_buttons(off / "book" / "index.html")

@@ -1,4 +1,4 @@
-"""The built site as a reader meets it (issue 12), in headless Chromium.
+"""The built site as a reader meets it, in headless Chromium.
 
 - Chinese search finds every glossary term and every page-title term typed as
   is, with no spaces: the glossary for a glossary term, and every page whose
@@ -14,75 +14,20 @@ Needs `make book` first and Debian's `chromium`, like tests/test_site.py.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, urlparse
 
 import pytest
+from site_tools import GLOSSARY_DOC, JS_SEARCH, Visit, search_expectations, toc_files
 
-from .test_site import PAGES, ROOT, Visit, base_url, browser, site  # noqa: F401 (fixtures)
-
-pytestmark = pytest.mark.browser
-
-GLOSSARY_DOC = "book/ch01_background/glossary"
+PAGES = [page + ".html" for page in toc_files()]
 # The house rule for code and printed output (README, "Writing a chapter").
 CODE_COLUMNS = 79
 DESKTOP, PHONE = 1280, 390
-# Words a reader types that neither the glossary nor jieba's reading of a title
-# yields on its own (issue 12: 去噪 found no page).
-EXTRA_QUERIES = ("去噪", "自编码器", "反向传播算法", "去噪自编码器")
-_HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
-_TITLE_BREAK = re.compile(r"[^\u4e00-\u9fff]+|[与和及的]")
 
 
 # ---------------------------------------------------------------- search
-
-
-def glossary_terms() -> list[str]:
-    text = (ROOT / "book" / "ch01_background" / "glossary.md").read_text(encoding="utf-8")
-    terms = []
-    for block in re.findall(r"```\{glossary\}\n(.*?)```", text, flags=re.S):
-        terms += [ln.strip() for ln in block.splitlines() if ln.strip() and not ln[0].isspace()]
-    return terms
-
-
-def search_index(site_dir) -> dict:
-    import json
-
-    text = (site_dir / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
-
-
-def search_expectations(site_dir) -> dict[str, set[str]]:
-    """Query -> the docnames it must return.
-
-    Queries: every glossary term; every phrase of a page title (the title cut at
-    punctuation, Latin text and 与/和/及/的) and every word jieba finds in it;
-    EXTRA_QUERIES. Each must return every page whose title holds it, and a
-    glossary term also the glossary.
-    """
-    import jieba
-
-    index = search_index(site_dir)
-    titles = dict(zip(index["docnames"], index["titles"]))
-    queries: dict[str, set[str]] = {term: {GLOSSARY_DOC} for term in glossary_terms()}
-    for title in titles.values():
-        words = [p for p in _TITLE_BREAK.split(title) if len(p) >= 2]
-        words += [w for w in jieba.lcut(title) if _HAN_WORD.fullmatch(w)]
-        for word in words:
-            queries.setdefault(word, set())
-    for word in EXTRA_QUERIES:
-        queries.setdefault(word, set())
-    for query, docs in queries.items():
-        docs |= {doc for doc, title in titles.items() if query in title}
-    return queries
-
-
-# Sphinx's own search (searchtools.js, with the book's query splitter), minus
-# the drawing of the result list; returns the docnames in result order.
-JS_SEARCH = """(q) => {
-  const [query, terms, excluded, highlight, objects] = Search._parseQuery(q);
-  return Search._performSearch(query, terms, excluded, highlight, objects).map((r) => r[0]);
-}"""
+# The queries and the pages each must find: site_tools.search_expectations
+# (scripts/search_report.py prints the same for a built site).
 
 
 def test_search_finds_every_glossary_and_title_term(browser, base_url, site):
@@ -108,7 +53,8 @@ def test_search_finds_every_glossary_and_title_term(browser, base_url, site):
         ("反向传播", [GLOSSARY_DOC, "book/ch03_algorithm/3_3_backprop"]),
         ("梯度下降", [GLOSSARY_DOC, "book/ch03_algorithm/3_3_backprop"]),
         ("去噪", ["book/ch05_practice/5_6_denoising"]),
-        ("自动编码器", [GLOSSARY_DOC, "book/ch05_practice/5_6_denoising", "book/ch04_math/4_6_linear_ae_pca"]),
+        ("自动编码器", [GLOSSARY_DOC, "book/ch05_practice/5_6_denoising",
+                   "book/ch04_math/4_6_linear_ae_pca"]),
         ("转置卷积", [GLOSSARY_DOC, "book/ch05_practice/5_5_conv_autoencoder"]),
         ("峰值信噪比", [GLOSSARY_DOC]),
     ],
@@ -116,11 +62,14 @@ def test_search_finds_every_glossary_and_title_term(browser, base_url, site):
 def test_search_page_finds_whole_terms(browser, base_url, query, pages):
     v = Visit(browser, base_url, "search.html?q=" + quote(query))
     try:
-        v.page.wait_for_function("Search.status && Search.status.innerText.trim().length > 0", timeout=20_000)
+        v.page.wait_for_function("Search.status && Search.status.innerText.trim().length > 0",
+                                 timeout=20_000)
         hrefs = v.page.eval_on_selector_all("ul.search li > a", "els => els.map(a => a.href)")
         found = {urlparse(h).path.lstrip("/").removesuffix(".html") for h in hrefs}
-        assert set(pages) <= found, f"{query}: missing {sorted(set(pages) - found)}; found {sorted(found)}"
-        assert not v.failed and not v.external() and not v.errors, (v.failed, v.external(), v.errors)
+        assert set(pages) <= found, (
+            f"{query}: missing {sorted(set(pages) - found)}; found {sorted(found)}")
+        problems = (v.failed, v.external(), v.errors)
+        assert not any(problems), problems
     finally:
         v.close()
 
@@ -129,21 +78,13 @@ def test_search_page_finds_whole_terms(browser, base_url, query, pages):
 
 
 class SizedVisit(Visit):
-    """A first visit (fresh browser context) at a given window width, with the console."""
+    """A first visit (fresh browser context) at a given window width, typeset, fonts loaded."""
 
     def __init__(self, browser, base_url: str, path: str, width: int):  # noqa: D107
-        self.base = base_url
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.page = self.context.new_page()
-        self.requests, self.failed, self.errors, self.console = [], [], [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.console.append(m.text))
-        self.page.goto(base_url + path, wait_until="networkidle")
+        super().__init__(browser, base_url, path, width=width)
         self.page.evaluate("""async () => {
-            if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+            if (window.MathJax && MathJax.startup && MathJax.startup.promise)
+              await MathJax.startup.promise;
             await document.fonts.ready;
         }""")
 
@@ -171,7 +112,8 @@ JS_LONG_CODE_LINES = """() => {
       probe.textContent = line;
       const width = probe.getBoundingClientRect().width;
       if (width > inner + 0.5)
-        long.push(`${where} line of ${Math.round(width / charWidth)} columns (column holds ${holds}): ${line.trim().slice(0, 60)}`);
+        long.push(`${where} line of ${Math.round(width / charWidth)} columns `
+          + `(column holds ${holds}): ${line.trim().slice(0, 60)}`);
     }
     probe.remove();
   }
@@ -188,7 +130,8 @@ JS_WIDE_FORMULAS = """() => {
     const box = item.typesetRoot;
     const column = box.parentElement.clientWidth;
     if (box.scrollWidth > column + 1)
-      wide.push(`${box.scrollWidth} px in a ${column} px column: ${item.math.trim().replace(/\\s+/g, " ").slice(0, 70)}`);
+      wide.push(`${box.scrollWidth} px in a ${column} px column: `
+        + item.math.trim().replace(/\\s+/g, " ").slice(0, 70));
   }
   return wide;
 }"""
@@ -206,7 +149,9 @@ JS_OVERFLOW = """(width) => {
       if (o === "auto" || o === "scroll" || o === "hidden") { clipped = true; break; }
       p = p.parentElement;
     }
-    if (!clipped) out.push(`${el.tagName.toLowerCase()}.${el.className}: right edge ${Math.round(r.right)} px`);
+    if (!clipped)
+      out.push(`${el.tagName.toLowerCase()}.${el.className}: `
+        + `right edge ${Math.round(r.right)} px`);
   }
   return out.slice(0, 8);
 }"""
@@ -220,7 +165,8 @@ def _desktop(browser, base_url, path) -> dict:
         v = SizedVisit(browser, base_url, path, DESKTOP)
         try:
             v.page.wait_for_load_state("networkidle")
-            icon = v.page.evaluate("() => { const l = document.querySelector('link[rel~=icon]'); return l && l.href; }")
+            icon = v.page.evaluate("() => { const l = document.querySelector('link[rel~=icon]');"
+                                   " return l && l.href; }")
             _DESKTOP[path] = {
                 "wide": v.page.evaluate(JS_WIDE_FORMULAS),
                 "code": v.page.evaluate(JS_LONG_CODE_LINES),
@@ -251,7 +197,8 @@ def test_code_lines_fit_the_column(browser, base_url, path):
 def test_the_column_holds_the_house_line_length(browser, base_url):
     """At 1280 px a code cell holds the 79 characters the house style allows."""
     code = _desktop(browser, base_url, "book/ch03_algorithm/3_3_backprop.html")["code"]
-    assert code["narrowest"] >= CODE_COLUMNS, f"a code cell holds only {code['narrowest']} characters"
+    assert code["narrowest"] >= CODE_COLUMNS, (
+        f"a code cell holds only {code['narrowest']} characters")
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -264,11 +211,14 @@ def test_display_formulas_fit_the_column(browser, base_url, path):
 def test_first_visit_is_clean(browser, base_url, path):
     seen = _desktop(browser, base_url, path)
     assert not [m for m in seen["console"] if "invalid theme mode" in m.lower()], seen["console"]
-    assert not [m for m in seen["console"] if "failed to load resource" in m.lower()], seen["console"]
+    assert not [m for m in seen["console"] if "failed to load resource" in m.lower()], (
+        seen["console"])
     assert not seen["failed"], seen["failed"]
-    assert seen["icon"] and seen["icon_status"] == 200, f"favicon {seen['icon']}: HTTP {seen['icon_status']}"
+    assert seen["icon"] and seen["icon_status"] == 200, (
+        f"favicon {seen['icon']}: HTTP {seen['icon_status']}")
     assert seen["top_bar"] == 0, "the top bar repeats the sidebar's search field"
-    assert seen["search_fields"] == 1, f"{seen['search_fields']} visible search entry points, expected 1"
+    assert seen["search_fields"] == 1, (
+        f"{seen['search_fields']} visible search entry points, expected 1")
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -85,12 +85,6 @@ def test_loader_rejects_non_utf8_and_empty_files(tmp_path):
         data.load_tang_poems(path=empty)
 
 
-def test_loader_validates_test_fraction(fortune_file):
-    for bad in (0, 1.0, -0.1, True):
-        with pytest.raises(ValueError, match="test_fraction"):
-            data.load_tang_poems(path=fortune_file, test_fraction=bad)
-
-
 def test_missing_file_offline_says_how_to_get_it(clean_env, monkeypatch):
     monkeypatch.setenv(data.OFFLINE_ENV, "1")
     with pytest.raises(data.DataUnavailableError, match="apt-get install fortunes-zh"):
@@ -101,7 +95,9 @@ def test_installed_debian_file_is_copied_into_the_cache(clean_env, register, for
     # REMOTE_FILES points at Debian's install path with a file:// URL; stand in for it here.
     register("fortunes-zh/tang300", fortune_file)
     tv = data.load_tang_poems(test_fraction=0.2)
-    assert (clean_env / "cache" / "fortunes-zh" / "tang300").read_bytes() == fortune_file.read_bytes()
+    assert (
+        clean_env / "cache" / "fortunes-zh" / "tang300"
+    ).read_bytes() == fortune_file.read_bytes()
     assert len(tv.train) + len(tv.test) == 14
 
 
@@ -145,21 +141,6 @@ def test_decode_stops_at_end_and_skips_padding_and_start():
     vocab = text.Vocabulary(list("春风"))
     ids = [text.START_ID, 4, text.PAD_ID, 5, text.END_ID, 4, 4]
     assert vocab.decode(ids) == "春风"
-    with pytest.raises(ValueError, match="ids must be in"):
-        vocab.decode([99])
-
-
-def test_vocabulary_validates_input():
-    with pytest.raises(TypeError, match="texts must be a sequence of str, got str"):
-        text.Vocabulary.from_texts("床前明月光")
-    with pytest.raises(TypeError, match="texts must hold only str"):
-        text.Vocabulary.from_texts(["a", 3])
-    with pytest.raises(ValueError, match="duplicates"):
-        text.Vocabulary(["a", "a"])
-    with pytest.raises(ValueError, match="single characters"):
-        text.Vocabulary(["ab"])
-    with pytest.raises(ValueError, match="min_count"):
-        text.Vocabulary.from_texts(["a"], min_count=0)
 
 
 # ------------------------------------------------------------------ padding and batches
@@ -169,12 +150,6 @@ def test_pad_sequences_and_mask():
     assert ids.tolist() == [[5, 6, 7, 0], [8, 0, 0, 0]]
     assert mask.tolist() == [[1, 1, 1, 0], [1, 0, 0, 0]]
     assert ids.dtype == np.int32 and mask.dtype == np.float32
-    with pytest.raises(ValueError, match="length=2 is shorter"):
-        text.pad_sequences([[1, 2, 3]], length=2)
-    with pytest.raises(ValueError, match="must not be empty"):
-        text.pad_sequences([])
-    with pytest.raises(TypeError, match="sequences must be a sequence of id sequences, got int"):
-        text.pad_sequences(5)
 
 
 def test_seq2seq_batch_layout():
@@ -187,10 +162,6 @@ def test_seq2seq_batch_layout():
     assert b.mask.sum(axis=1).tolist() == [6, 3]
     assert b.n_unknown == 0
     assert text.make_seq2seq_batch(vocab, ["白云"]).n_unknown == 1
-    with pytest.raises(ValueError, match="shorter than the longest text"):
-        text.make_seq2seq_batch(vocab, ["白日依山尽"], length=3)
-    with pytest.raises(TypeError, match="vocab must be a Vocabulary"):
-        text.make_seq2seq_batch(["a"], ["a"])
 
 
 def test_masked_loss_matches_a_hand_computation():
@@ -208,10 +179,6 @@ def test_token_accuracy_counts_only_masked_positions():
     p = np.array([[4, 6, 2, 9]])
     m = np.array([[1, 1, 1, 0]])
     assert text.token_accuracy(t, p, m) == pytest.approx(2 / 3)
-    with pytest.raises(ValueError, match="one shape"):
-        text.token_accuracy(t, p[:, :3], m)
-    with pytest.raises(ValueError, match="no position"):
-        text.token_accuracy(t, p, 0 * m)
 
 
 # ------------------------------------------------------------------ the model
@@ -270,10 +237,8 @@ def test_greedy_decoding_shape_and_termination(small_model):
         assert all(i == text.PAD_ID for i in row[end + 1:])
         assert all(i not in (text.PAD_ID, text.START_ID) for i in row[:end])
         assert len(vocab.decode(row)) == end <= 5
-    with pytest.raises(ValueError, match="codes must have shape"):
-        text.greedy_decode(parts, codes[:, :3], max_len=5)
-    with pytest.raises(ValueError, match="max_len"):
-        text.greedy_decode(parts, codes, max_len=0)
+    with pytest.raises(ValueError, match=r"codes must have shape \(N, 6\), got \(9, 3\)"):
+        text.greedy_decode(parts, codes[:, :3], max_len=5)  # the width comes from the model
 
 
 def test_fixed_length_model_agrees_with_the_dynamic_one(small_model):
@@ -285,25 +250,3 @@ def test_fixed_length_model_agrees_with_the_dynamic_one(small_model):
     np.testing.assert_allclose(text.teacher_forced_logits(fixed, b),
                                text.teacher_forced_logits(parts, b), atol=1e-5)
 
-
-def test_token_dropout_only_replaces_real_characters_in_training():
-    text.build_sequence_autoencoder(10, code_dim=2, embed_dim=2, hidden_units=2)  # defines layers
-    layer = text.TokenDropout(0.5, seed=0)
-    ids = np.array([[1, 4, 5, 6, 7, 8, 9, 2, 0, 0]] * 50, dtype="int32")
-    out = np.asarray(layer(ids, training=True))
-    changed = out != ids
-    assert changed.any() and np.all(out[changed] == text.UNK_ID)
-    assert not changed[:, [0, 7, 8, 9]].any()  # START, END, padding kept
-    assert 0.35 < changed[:, 1:7].mean() < 0.65
-    np.testing.assert_array_equal(np.asarray(layer(ids, training=False)), ids)
-
-
-def test_builder_validates_arguments():
-    with pytest.raises(ValueError, match="vocab_size must exceed"):
-        text.build_sequence_autoencoder(4)
-    with pytest.raises(TypeError, match="code_dim must be an int"):
-        text.build_sequence_autoencoder(10, code_dim=2.5)
-    with pytest.raises(ValueError, match=r"token_dropout must be in \[0, 1\), got 1.0"):
-        text.build_sequence_autoencoder(10, token_dropout=1.0)
-    with pytest.raises(TypeError, match="token_dropout must be a number, got str"):
-        text.build_sequence_autoencoder(10, token_dropout="0.1")

@@ -3,14 +3,15 @@
 GitHub Actions cannot run on this machine, so the workflow is checked as data:
 it parses, has the triggers, permissions and official Pages actions it needs,
 and every `run:` line is `make <target>` for a target the Makefile defines.
-The cheap targets are then run for real.
+The other targets are then run for real, downloads forbidden (`slow` tier).
 """
 
 from __future__ import annotations
 
+import os
 import re
-import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,13 +70,15 @@ def test_data_sets_are_cached_by_their_sha256(wf):
     assert names.index(cache["uses"]) < names.index("make data") < names.index("make test")
 
 
-def test_the_data_key_follows_the_sha256_sums(tmp_path):
-    out = subprocess.run(["make", "-s", "data-key"], cwd=ROOT, capture_output=True, text=True, check=True)
+def test_the_data_key_follows_the_sha256_sums():
+    out = _make("data-key")
+    assert out.returncode == 0, out.stderr[-2000:]
     key = out.stdout.strip()
     assert re.fullmatch(r"key=[0-9a-f]{16}", key), key
     from autoencoder_lib import data
 
-    n_sums = len(re.findall(r'"[0-9a-f]{64}"', (ROOT / "autoencoder_lib" / "data.py").read_text()))
+    registry = (ROOT / "autoencoder_lib" / "datasets.json").read_text(encoding="utf-8")
+    n_sums = len(re.findall(r'"[0-9a-f]{64}"', registry))
     assert n_sums == len(data.REMOTE_FILES), "data-key must read every data set's sha256"
 
 
@@ -96,7 +99,8 @@ def test_every_run_line_is_a_makefile_target(wf):
         assert len(lines) == 1, f"{job}: one command per step, got {lines}"
         match = RUN_LINE.match(lines[0])
         assert match, f"{job}: `{lines[0]}` is not `make <target>`"
-        assert match["target"] in targets, f"{job}: make {match['target']}: no such Makefile target"
+        assert match["target"] in targets, (
+            f"{job}: make {match['target']}: no such Makefile target")
 
 
 def test_publishes_to_pages_from_the_default_branch_only(wf):
@@ -118,8 +122,64 @@ def test_actions_are_official_and_pinned_to_a_major_version(wf):
             assert re.fullmatch(r"actions/[a-z-]+@v\d+", step["uses"]), step["uses"]
 
 
+def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`make -s ARGS` here, with this session's venv if it is one that the Makefile built."""
+    venv = [f"VENV={sys.prefix}"] if (Path(sys.prefix) / ".requirements.sha256").is_file() else []
+    return subprocess.run(["make", "-s", *args, *venv], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+# Downloads are forbidden here: `make test` runs `make data` and finds (or fetches) the
+# browser before its pytest session starts, so both targets only find what is already there.
+NO_DOWNLOADS = {"AUTOENCODER_BOOK_OFFLINE": "1", "AUTOENCODER_BOOK_NO_BROWSER_DOWNLOAD": "1"}
+
+
 @pytest.mark.parametrize("target", ["data-key", "browser", "data"])
-def test_cheap_targets_run_here(target):
+def test_make_targets_run_without_downloading(target):
     """`make test` and `make book` are what this suite itself runs; these are the others."""
-    out = subprocess.run(shlex.split(f"make -s {target}"), cwd=ROOT, capture_output=True, text=True)
+    out = _make(target, env=NO_DOWNLOADS)
     assert out.returncode == 0, out.stderr[-2000:]
+    lines = out.stdout.split()
+    if target == "data":
+        from autoencoder_lib import data
+
+        assert len(lines) == len(data.REMOTE_FILES), out.stdout
+        assert all(Path(line).is_file() for line in lines), out.stdout
+    elif target == "browser":
+        assert os.access(lines[-1], os.X_OK), out.stdout
+
+
+# ------------------------------------------------------------------ the Makefile itself
+
+HEADER = re.compile(r"^#   make (?P<target>[a-z][a-z0-9-]*)", flags=re.M)
+
+
+def test_the_makefile_header_lists_every_target():
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    listed = set(HEADER.findall(text))
+    defined = makefile_targets() - {"venv"}  # venv: the prerequisite of the others
+    assert listed == defined, (
+        f"targets missing from the header: {sorted(defined - listed)}; "
+        f"listed but not defined: {sorted(listed - defined)}"
+    )
+
+
+def test_the_makefile_examples_name_existing_files():
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    paths = set(re.findall(r"\b(?:book|tests|scripts)/[\w./-]+\.(?:ipynb|py|md)\b", text))
+    assert paths, "the header shows example paths"
+    missing = sorted(p for p in paths if not (ROOT / p).is_file())
+    assert not missing, f"the Makefile names files that do not exist: {missing}"
+
+
+def test_every_test_target_passes_pytest_args_and_keeps_pdf_out():
+    """PYTEST_ARGS reaches every pytest call; a target's own -m still leaves out `pdf`."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    variables = dict(re.findall(r"^([A-Z_]+) :?= (.*)$", text, flags=re.M))
+    calls = [ln for ln in text.splitlines() if ln.startswith("\t") and "$(PYTEST)" in ln]
+    assert len(calls) == 4, calls  # test, test-fast, test-nb, test-pdf
+    for line in calls:
+        assert line.rstrip().endswith("$(PYTEST_ARGS)"), line
+        for expression in re.findall(r"-m '([^']*)'", line):
+            expression = re.sub(r"\$\((\w+)\)", lambda m: variables[m.group(1)], expression)
+            assert expression == "pdf" or "not pdf" in expression, line

@@ -6,12 +6,15 @@
   section that does not exist.
 - At the end of every notebook page, a rubric lists the library functions that the
   page's code calls (``data.load_fashion_mnist(...)`` after ``from autoencoder_lib
-  import data``), each linked to its entry in the API reference. An unknown name is
-  a nit-picky reference warning, so the list cannot drift from the library.
+  import data``), each linked to its entry in the API reference. The imports and
+  calls are read from the code's syntax tree (:mod:`ast`), so any import layout
+  works, parenthesised and multi-line ones included. An unknown name is a
+  nit-picky reference warning, so the list cannot drift from the library.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -23,10 +26,12 @@ from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
 
-_SECTION = re.compile(r"(?:第(?P<chap>\d+)章\s*)?(?P<sec>\d+)\.(?P<sub>\d+)\s*节|第(?P<only>\d+)章")
-_IMPORT_FROM_PACKAGE = re.compile(r"^from autoencoder_lib import ([\w ,()]+)$", re.M)
-_IMPORT_FROM_MODULE = re.compile(r"^from autoencoder_lib\.(\w+) import ([\w ,()]+)$", re.M)
-_IMPORT_MODULE_AS = re.compile(r"^import autoencoder_lib\.(\w+) as (\w+)$", re.M)
+_SECTION = re.compile(
+    r"(?:第(?P<chap>\d+)章\s*)?(?P<sec>\d+)\.(?P<sub>\d+)\s*节|第(?P<only>\d+)章"
+)
+_PACKAGE = "autoencoder_lib"
+# IPython lines that are not Python: %magic, %%cell magic, !shell.
+_IPYTHON_LINE = re.compile(r"^\s*[%!]")
 
 
 def toc_docnames(srcdir: Path) -> list[str]:
@@ -83,10 +88,14 @@ def _link_sections(app, what, name, obj, options, lines) -> None:
         else:
             sec = f"{match.group('sec')}.{match.group('sub')}"
             if match.group("chap") and match.group("chap") != match.group("sec"):
-                LOGGER.warning(f"docstring of {name}: {text!r} names a section of another chapter")
+                LOGGER.warning(
+                    f"docstring of {name}: {text!r} names a section of another chapter"
+                )
             target = mapping.get(sec)
         if target is None:
-            LOGGER.warning(f"docstring of {name}: {text!r} names a section the book does not have")
+            LOGGER.warning(
+                f"docstring of {name}: {text!r} names a section the book does not have"
+            )
             return text
         return f":doc:`{text} </{target}>`"
 
@@ -94,32 +103,47 @@ def _link_sections(app, what, name, obj, options, lines) -> None:
         lines[i] = _SECTION.sub(replace, line)
 
 
-def _names(group: str) -> list[str]:
-    return [n.strip() for n in group.replace("(", " ").replace(")", " ").split(",") if n.strip()]
+def _syntax_tree(code: str) -> ast.Module:
+    """``code`` parsed as Python, IPython's ``%``/``!`` lines blanked out."""
+    lines = ["" if _IPYTHON_LINE.match(line) else line for line in code.splitlines()]
+    return ast.parse("\n".join(lines))
 
 
 def used_functions(code: str) -> list[str]:
-    """Dotted names ``autoencoder_lib.module.function`` that a notebook's code calls."""
-    modules: dict[str, str] = {}
-    functions: dict[str, str] = {}
-    for group in _IMPORT_FROM_PACKAGE.findall(code):
-        for name in _names(group):
-            alias = name.split(" as ")
-            modules[alias[-1].strip()] = alias[0].strip()
-    for module, group in _IMPORT_FROM_MODULE.findall(code):
-        for name in _names(group):
-            alias = name.split(" as ")
-            functions[alias[-1].strip()] = f"{module}.{alias[0].strip()}"
-    for module, alias in _IMPORT_MODULE_AS.findall(code):
-        modules[alias] = module
-    found: list[str] = []
-    for alias, module in modules.items():
-        for attr in re.findall(rf"(?<![\w.]){re.escape(alias)}\.(\w+)\s*\(", code):
-            found.append(f"autoencoder_lib.{module}.{attr}")
-    for alias, dotted in functions.items():
-        if re.search(rf"(?<![\w.]){re.escape(alias)}\s*\(", code):
-            found.append(f"autoencoder_lib.{dotted}")
-    return sorted(set(found))
+    """Dotted names ``autoencoder_lib.module.function`` that a notebook's code calls.
+
+    A call counts when it is ``module.function(...)`` with ``module`` bound by
+    ``from autoencoder_lib import module [as alias]`` or ``import
+    autoencoder_lib.module as alias``, or ``function(...)`` bound by ``from
+    autoencoder_lib.module import function [as alias]``.
+    """
+    tree = _syntax_tree(code)
+    modules: dict[str, str] = {}    # local name -> module
+    functions: dict[str, str] = {}  # local name -> module.function
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == _PACKAGE:
+                for alias in node.names:
+                    modules[alias.asname or alias.name] = alias.name
+            elif node.module.startswith(_PACKAGE + "."):
+                module = node.module.removeprefix(_PACKAGE + ".")
+                for alias in node.names:
+                    functions[alias.asname or alias.name] = f"{module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(_PACKAGE + ".") and alias.asname:
+                    modules[alias.asname] = alias.name.removeprefix(_PACKAGE + ".")
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            if func.value.id in modules:
+                found.add(f"{_PACKAGE}.{modules[func.value.id]}.{func.attr}")
+        elif isinstance(func, ast.Name) and func.id in functions:
+            found.add(f"{_PACKAGE}.{functions[func.id]}")
+    return sorted(found)
 
 
 def _list_used_functions(app, doctree) -> None:
@@ -141,7 +165,9 @@ def _list_used_functions(app, doctree) -> None:
             "", refdomain="py", reftype="obj", reftarget=dotted, refexplicit=False,
             refwarn=True, refdoc=docname,
         )
-        ref += nodes.literal(dotted, dotted.removeprefix("autoencoder_lib."), classes=["xref", "py", "py-func"])
+        ref += nodes.literal(
+            dotted, dotted.removeprefix("autoencoder_lib."), classes=["xref", "py", "py-func"]
+        )
         bullets += nodes.list_item("", nodes.paragraph("", "", ref))
     sections[0] += nodes.rubric("", "本节用到的库函数（见 API 参考）")
     sections[0] += bullets
