@@ -142,6 +142,12 @@ def _check_directions(true_dirs, learned_dirs) -> tuple[np.ndarray, np.ndarray]:
     return _unit_rows(t.astype(np.float64)), _unit_rows(s.astype(np.float64))
 
 
+def _check_signed(signed) -> bool:
+    if not isinstance(signed, bool):
+        raise TypeError(f"signed must be True or False, got {type(signed).__name__}")
+    return signed
+
+
 def _max_cos(t: np.ndarray, s: np.ndarray, signed: bool) -> np.ndarray:
     cos = t @ s.T
     return (cos if signed else np.abs(cos)).max(axis=1)
@@ -168,10 +174,7 @@ def max_cosine_similarity(true_dirs, learned_dirs, *, signed: bool = True) -> np
     numpy.ndarray of float64, shape (n_true,)
         Values in [-1, 1] (in [0, 1] with ``signed=False``).
     """
-    t, s = _check_directions(true_dirs, learned_dirs)
-    if not isinstance(signed, bool):
-        raise TypeError(f"signed must be True or False, got {type(signed).__name__}")
-    return _max_cos(t, s, signed)
+    return _max_cos(*_check_directions(true_dirs, learned_dirs), _check_signed(signed))
 
 
 def mmcs(true_dirs, learned_dirs, *, signed: bool = True) -> float:
@@ -201,7 +204,8 @@ def mmcs(true_dirs, learned_dirs, *, signed: bool = True) -> float:
     >>> mmcs(f, f[[2, 0, 3, 1]])
     1.0
     """
-    return float(np.mean(max_cosine_similarity(true_dirs, learned_dirs, signed=signed)))
+    best = _max_cos(*_check_directions(true_dirs, learned_dirs), _check_signed(signed))
+    return float(np.mean(best))
 
 
 def recovery_fraction(true_dirs, learned_dirs, *, threshold: float = 0.9,
@@ -223,7 +227,7 @@ def recovery_fraction(true_dirs, learned_dirs, *, threshold: float = 0.9,
     float in [0, 1]
     """
     threshold = _v.check_number(threshold, "threshold", low=-1.0, high=1.0, high_open=True)
-    best = max_cosine_similarity(true_dirs, learned_dirs, signed=signed)
+    best = _max_cos(*_check_directions(true_dirs, learned_dirs), _check_signed(signed))
     return float(np.mean(best > threshold))
 
 

@@ -1,4 +1,4 @@
-"""autoencoder_lib.sae_metrics: toy superposition data and the scores of a dictionary (NumPy only)."""
+"""autoencoder_lib.sae_metrics: toy superposition data and the scores of a dictionary."""
 
 from __future__ import annotations
 
