@@ -153,9 +153,31 @@ CH6_10: list[Row] = [
 ]
 
 # Chapter 8's new sections (8.4 onwards).
+_TOY = "book/ch08_summary/8_4_sae_toy.ipynb"
+_FEAT = "book/ch08_summary/8_5_sae_features.ipynb"
+_HIGHER = ("高于", "低于", "分不出高下")
 _NB86 = "book/ch08_summary/8_6_privacy.ipynb"
 _CHANCE86 = ("高于", "低于", "与瞎猜分不出高下")  # AUC or TPR against chance
 CH8: list[Row] = [
+    # 8.4: per true feature (paired over the same truth), TopK SAE - dictionary learning.
+    Row(_TOY, "ch8_toy_easy_cos_diff", "ch8_toy_easy_cos_low", "ch8_toy_easy_cos_high",
+        "ch8_toy_easy_cos_word", _HIGHER, "test items"),
+    # 8.4: FVU per evaluation sample, TopK SAE - dictionary learning.
+    Row(_TOY, "ch8_toy_easy_fvu_diff", "ch8_toy_easy_fvu_low", "ch8_toy_easy_fvu_high",
+        "ch8_toy_easy_fvu_word", _HIGHER, "test items"),
+    # 8.4: recovered (0/1) per true feature at the hard point, TopK SAE - dictionary learning.
+    Row(_TOY, "ch8_toy_hard_diff", "ch8_toy_hard_low", "ch8_toy_hard_high", "ch8_toy_hard_word",
+        ("多", "少", "分不出多少"), "test items"),
+    # 8.5: label purity per unit (Welch over units, unpaired), SAE latents - neurons / PCA.
+    Row(_FEAT, "ch8_feat_pur_neuron_diff", "ch8_feat_pur_neuron_low", "ch8_feat_pur_neuron_high",
+        "ch8_feat_pur_neuron_word", ("更高", "更低", "与之分不出高下"), "test items"),
+    Row(_FEAT, "ch8_feat_pur_pca_diff", "ch8_feat_pur_pca_low", "ch8_feat_pur_pca_high",
+        "ch8_feat_pur_pca_word", ("更高", "更低", "与之分不出高下"), "test items"),
+    # 8.5: 0/1 correct per test image, SAE k-sparse probe - dense linear probe / neuron k-sparse.
+    Row(_FEAT, "ch8_feat_probe_dense_diff", "ch8_feat_probe_dense_low",
+        "ch8_feat_probe_dense_high", "ch8_feat_probe_dense_word", _HIGHER, "test items"),
+    Row(_FEAT, "ch8_feat_probe_neu_diff", "ch8_feat_probe_neu_low", "ch8_feat_probe_neu_high",
+        "ch8_feat_probe_neu_word", _HIGHER, "test items"),
     # 8.6: attack AUC of the overfit AE minus chance.
     Row(_NB86, "ch8_priv_auc_gap", "ch8_priv_auc_gap_lo", "ch8_priv_auc_gap_hi",
         "ch8_priv_auc_word", _CHANCE86, "test items"),
@@ -175,8 +197,8 @@ CH8: list[Row] = [
     Row(_NB86, "ch8_priv_cost", "ch8_priv_cost_lo", "ch8_priv_cost_hi",
         "ch8_priv_cost_word", ("高于", "低于", "与之分不出高下"), "test items"),
     # 8.6: overfit AE over seeds: AUC minus chance.
-    Row(_NB86, "ch8_priv_long_main_gap", "ch8_priv_long_main_gap_lo", "ch8_priv_long_main_gap_hi",
-        "ch8_priv_long_main_word", _CHANCE86, "seeds"),
+    Row(_NB86, "ch8_priv_long_main_gap", "ch8_priv_long_main_gap_lo",
+        "ch8_priv_long_main_gap_hi", "ch8_priv_long_main_word", _CHANCE86, "seeds"),
 ]
 
 INVENTORY = CH2_5 + CH6_10 + CH8

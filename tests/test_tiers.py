@@ -83,7 +83,8 @@ def test_browser_and_pdf_tiers_are_the_site_and_pdf_tests(tier_rules):
     for nodeid, marks in tiers.items():
         path = nodeid.split("::")[0]
         if "browser" in marks:
-            assert path in {"tests/test_site.py", "tests/test_site_layout.py"}, nodeid
+            assert path in {"tests/test_site.py", "tests/test_site_layout.py",
+                            "tests/test_site_tex.py"}, nodeid
         if path == "tests/test_site_layout.py":
             assert "browser" in marks, nodeid
         assert ("pdf" in marks) == (path == "tests/test_pdf.py"), nodeid

@@ -33,6 +33,8 @@ from autoencoder_lib import (
     privacy,
     regularizers,
     reproducibility,
+    sae_metrics,
+    sparse_ae,
     tables,
     text,
     text_layers,
@@ -62,6 +64,7 @@ TENSORFLOW_FREE = [
     "notebook",
     "models",
     "compare",
+    "sae_metrics",
 ]
 
 
@@ -933,6 +936,36 @@ BAD = [
     ("vae.LinearGaussianToy",
      lambda: vae.LinearGaussianToy(np.zeros((3, 2)), np.zeros(3), 1.0, std_scale=-1.0),
      ValueError, "std_scale"),
+    # sae_metrics and sparse_ae (第8章 8.4-8.5)
+    ("sae_metrics.make_superposition_data",
+     lambda: sae_metrics.make_superposition_data(10, p=0.0), ValueError, "p"),
+    ("sae_metrics.max_cosine_similarity",
+     lambda: sae_metrics.max_cosine_similarity(np.eye(2), np.eye(3)), ValueError,
+     "true_dirs and learned_dirs"),
+    ("sae_metrics.mmcs", lambda: sae_metrics.mmcs(np.ones(2), np.eye(2)), ValueError,
+     "true_dirs"),
+    ("sae_metrics.recovery_fraction",
+     lambda: sae_metrics.recovery_fraction(np.eye(2), np.eye(2), threshold=2.0),
+     ValueError, "threshold"),
+    ("sae_metrics.l0_per_example", lambda: sae_metrics.l0_per_example(np.ones(3)),
+     ValueError, "codes"),
+    ("sae_metrics.dead_latents", lambda: sae_metrics.dead_latents(np.ones((2, 2)), tol=-1.0),
+     ValueError, "tol"),
+    ("sae_metrics.fraction_of_variance_unexplained",
+     lambda: sae_metrics.fraction_of_variance_unexplained(np.ones((3, 2)), np.ones((3, 3))),
+     ValueError, "x and x_hat"),
+    ("sae_metrics.top_activation_purity",
+     lambda: sae_metrics.top_activation_purity(np.ones((3, 2)), np.array([0, 1, 1]), k=4),
+     ValueError, "k"),
+    ("sparse_ae.TopK", lambda: sparse_ae.TopK(0), ValueError, "k"),
+    ("sparse_ae.L1Penalty", lambda: sparse_ae.L1Penalty(-1.0), ValueError, "l1"),
+    ("sparse_ae.build_sparse_autoencoder",
+     lambda: sparse_ae.build_sparse_autoencoder(4, 8, kind="gated"), ValueError, "kind"),
+    ("sparse_ae.fit_sparse_autoencoder",
+     lambda: sparse_ae.fit_sparse_autoencoder(object(), MAT), TypeError, "parts"),
+    ("sparse_ae.encode", lambda: sparse_ae.encode(object(), MAT), TypeError, "parts"),
+    ("sparse_ae.decoder_directions", lambda: sparse_ae.decoder_directions(None), TypeError,
+     "parts"),
 ]
 
 # 第8章 8.6节: the privacy module, and compare.metric_bootstrap.
@@ -1070,6 +1103,7 @@ NOTHING_TO_VALIDATE = {
     "noise.NoisyPairs": "built by noisy_pairs, which checks the arguments",
     "text_layers.ConcatCode": "no argument of its own",
     "text_layers.NotPadding": "no argument of its own",
+    "sparse_ae.sum_squared_error": "tensors inside Keras training: Keras checks them",
 }
 
 
