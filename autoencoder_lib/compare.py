@@ -330,3 +330,96 @@ def seed_difference(a, b, *, paired: bool = True, confidence: float = 0.95) -> C
         ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(confidence)
     return Comparison(diff, float(ci.low), float(ci.high), confidence, min(a.size, b.size),
                       method)
+
+
+# One whole-set metric against a fixed reference (added for 第8章 8.6节).
+__all__ += ["metric_bootstrap"]
+
+
+def metric_bootstrap(y_true, score, metric: str | Callable = "roc_auc", *, reference: float = 0.0,
+                     confidence: float = 0.95, n_resamples: int = N_RESAMPLES,
+                     random_state: int = RANDOM_STATE) -> Comparison:
+    """One method's whole-set metric minus a fixed ``reference``, with a bootstrap interval.
+
+    For a question about one score set, such as "is the attack's ROC-AUC above
+    chance (0.5)?": the test items are resampled with replacement (labels and
+    scores together), the metric is recomputed on each resample, and the
+    percentile interval of ``metric - reference`` is returned, so the verdict
+    says on which side of the reference the metric lies. Like
+    :func:`paired_metric_bootstrap`, it covers the sampling of the test items
+    only, not retraining.
+
+    Explained in 第8章 8.6节.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1, shape (n,)
+    score : array-like, shape (n,)
+        Higher means more positive.
+    metric : {"roc_auc"} or callable, default "roc_auc"
+        A callable is called as ``metric(y_true, score) -> float`` once per resample.
+    reference : float, default 0.0
+        Subtracted from the metric (0.5 for ROC-AUC at chance).
+    confidence, n_resamples, random_state
+        As in :func:`paired_bootstrap`.
+
+    Returns
+    -------
+    Comparison
+        ``difference = metric(y_true, score) - reference``; ``low``/``high`` on
+        the same scale (add ``reference`` back for the metric's own interval).
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the bad argument; ``ValueError`` also when ``y_true`` or a
+        resample holds only one class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.r_[np.ones(200), np.zeros(200)]
+    >>> score = y + np.random.default_rng(0).normal(size=400)
+    >>> c = metric_bootstrap(y, score, reference=0.5)
+    >>> c.verdict
+    'higher'
+    """
+    y = _v.as_array(y_true, "y_true", ndim=1, shape_text="(n,)")
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError(f"y_true must hold only 0 and 1, got values {np.unique(y)[:5]}")
+    y = y.astype(np.float64)
+    s = _v.as_array(score, "score", ndim=1, shape_text="(n,)").astype(np.float64)
+    if s.shape != y.shape:
+        raise ValueError(f"y_true and score must have the same length, got {y.shape} and "
+                         f"{s.shape}")
+    if y.min() == y.max():
+        raise ValueError("y_true must hold both classes, got only one")
+    reference = _v.check_number(reference, "reference")
+    confidence, n_resamples, random_state = _check_level(confidence, n_resamples, random_state)
+    if isinstance(metric, str):
+        batched = _METRICS[_v.check_choice(metric, tuple(_METRICS), "metric")]
+        name = metric
+
+        def statistic(y_, s_, axis=-1):
+            return batched(y_, s_) - reference
+
+        vectorized = True
+    else:
+        func = _v.check_callable(metric, "metric")
+        name = getattr(func, "__name__", "metric")
+
+        def statistic(y_, s_):
+            if y_.min() == y_.max():
+                raise ValueError(f"a bootstrap resample holds items of only one class, so "
+                                 f"{name} is undefined there; use more test items of each class")
+            return float(func(y_, s_)) - reference
+
+        vectorized = False
+    diff = float(statistic(y, s))
+    method = f"bootstrap of {name}, percentile, {n_resamples} resamples"
+    low, high, dist = _bootstrap((y, s), statistic, vectorized=vectorized,
+                                 confidence=confidence, n_resamples=n_resamples,
+                                 random_state=random_state)
+    if np.ptp(dist) == 0:
+        low = high = diff
+    return Comparison(diff, low, high, confidence, y.size, method, dist)

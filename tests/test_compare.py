@@ -126,3 +126,49 @@ def test_seed_difference_unpaired_is_welch():
 def test_bad_input_names_the_argument(call, arg):
     with pytest.raises((ValueError, TypeError), match=arg):
         call()
+
+
+# metric_bootstrap: one metric against a fixed reference (第8章 8.6节).
+
+
+def test_metric_bootstrap_auc_minus_chance_matches_sklearn_and_shifts_the_interval():
+    rng = np.random.default_rng(1)
+    y = np.r_[np.ones(150), np.zeros(150)]
+    score = 0.5 * y + rng.normal(size=300)
+    c = compare.metric_bootstrap(y, score, reference=0.5)
+    assert c.difference == pytest.approx(roc_auc_score(y, score) - 0.5)
+    assert c.low < c.difference < c.high and c.verdict == "higher"
+    plain = compare.metric_bootstrap(y, score)
+    assert (plain.low - 0.5, plain.high - 0.5) == pytest.approx((c.low, c.high))
+
+
+def test_metric_bootstrap_of_a_random_score_covers_chance():
+    rng = np.random.default_rng(2)
+    y = np.r_[np.ones(200), np.zeros(200)]
+    c = compare.metric_bootstrap(y, rng.normal(size=400), reference=0.5)
+    assert c.covers(0.0) and c.verdict == "level"
+
+
+def test_metric_bootstrap_callable_agrees_with_the_batched_auc():
+    rng = np.random.default_rng(3)
+    y = np.r_[np.ones(60), np.zeros(60)]
+    score = y + rng.normal(size=120)
+    fast = compare.metric_bootstrap(y, score, reference=0.5)
+    slow = compare.metric_bootstrap(y, score, roc_auc_score, reference=0.5)
+    assert slow.difference == pytest.approx(fast.difference)
+    assert (slow.low, slow.high) == pytest.approx((fast.low, fast.high), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("call", "arg"),
+    [
+        (lambda: compare.metric_bootstrap([0, 2], [1.0, 2.0]), "y_true"),
+        (lambda: compare.metric_bootstrap([0, 1], [1.0, 2.0, 3.0]), "score"),
+        (lambda: compare.metric_bootstrap([1, 1], [1.0, 2.0]), "both classes"),
+        (lambda: compare.metric_bootstrap([0, 1], [1.0, 2.0], reference="0.5"), "reference"),
+        (lambda: compare.metric_bootstrap([0, 1], [1.0, 2.0], "f1"), "metric"),
+    ],
+)
+def test_metric_bootstrap_bad_input_names_the_argument(call, arg):
+    with pytest.raises((ValueError, TypeError), match=arg):
+        call()

@@ -156,6 +156,8 @@ CH6_10: list[Row] = [
 _TOY = "book/ch08_summary/8_4_sae_toy.ipynb"
 _FEAT = "book/ch08_summary/8_5_sae_features.ipynb"
 _HIGHER = ("高于", "低于", "分不出高下")
+_NB86 = "book/ch08_summary/8_6_privacy.ipynb"
+_CHANCE86 = ("高于", "低于", "与瞎猜分不出高下")  # AUC or TPR against chance
 CH8: list[Row] = [
     # 8.4: per true feature (paired over the same truth), TopK SAE - dictionary learning.
     Row(_TOY, "ch8_toy_easy_cos_diff", "ch8_toy_easy_cos_low", "ch8_toy_easy_cos_high",
@@ -176,6 +178,27 @@ CH8: list[Row] = [
         "ch8_feat_probe_dense_high", "ch8_feat_probe_dense_word", _HIGHER, "test items"),
     Row(_FEAT, "ch8_feat_probe_neu_diff", "ch8_feat_probe_neu_low", "ch8_feat_probe_neu_high",
         "ch8_feat_probe_neu_word", _HIGHER, "test items"),
+    # 8.6: attack AUC of the overfit AE minus chance.
+    Row(_NB86, "ch8_priv_auc_gap", "ch8_priv_auc_gap_lo", "ch8_priv_auc_gap_hi",
+        "ch8_priv_auc_word", _CHANCE86, "test items"),
+    # 8.6: TPR at 1 % FPR minus chance (0.01).
+    Row(_NB86, "ch8_priv_tpr_gap", "ch8_priv_tpr_gap_lo", "ch8_priv_tpr_gap_hi",
+        "ch8_priv_tpr_word", _CHANCE86, "test items"),
+    # 8.6: early-stopped model: AUC minus chance.
+    Row(_NB86, "ch8_priv_es_gap", "ch8_priv_es_gap_lo", "ch8_priv_es_gap_hi",
+        "ch8_priv_es_word", ("仍然高于", "低于", "与瞎猜分不出高下"), "test items"),
+    # 8.6: clipping without noise: AUC minus chance.
+    Row(_NB86, "ch8_priv_clip0_gap", "ch8_priv_clip0_gap_lo", "ch8_priv_clip0_gap_hi",
+        "ch8_priv_clip0_word", _CHANCE86, "test items"),
+    # 8.6: DP-SGD at the first sigma that reaches chance: AUC minus chance.
+    Row(_NB86, "ch8_priv_star_gap", "ch8_priv_star_gap_lo", "ch8_priv_star_gap_hi",
+        "ch8_priv_star_word", _CHANCE86, "test items"),
+    # 8.6: test MSE of that DP model minus clipping-only.
+    Row(_NB86, "ch8_priv_cost", "ch8_priv_cost_lo", "ch8_priv_cost_hi",
+        "ch8_priv_cost_word", ("高于", "低于", "与之分不出高下"), "test items"),
+    # 8.6: overfit AE over seeds: AUC minus chance.
+    Row(_NB86, "ch8_priv_long_main_gap", "ch8_priv_long_main_gap_lo",
+        "ch8_priv_long_main_gap_hi", "ch8_priv_long_main_word", _CHANCE86, "seeds"),
 ]
 
 INVENTORY = CH2_5 + CH6_10 + CH8

@@ -30,6 +30,7 @@ from autoencoder_lib import (
     notebook,
     numpy_ae,
     plotting,
+    privacy,
     regularizers,
     reproducibility,
     sae_metrics,
@@ -965,6 +966,36 @@ BAD = [
     ("sparse_ae.encode", lambda: sparse_ae.encode(object(), MAT), TypeError, "parts"),
     ("sparse_ae.decoder_directions", lambda: sparse_ae.decoder_directions(None), TypeError,
      "parts"),
+]
+
+# 第8章 8.6节: the privacy module, and compare.metric_bootstrap.
+BAD += [
+    ("compare.metric_bootstrap", lambda: compare.metric_bootstrap([0, 1], [0.1, 0.2, 0.3]),
+     ValueError, "score"),
+    ("compare.metric_bootstrap",
+     lambda: compare.metric_bootstrap([0, 1], [0.1, 0.2], reference="0.5"), TypeError,
+     "reference"),
+    ("privacy.membership_scores",
+     lambda: privacy.membership_scores(np.zeros((2, 3)), np.zeros((2, 4))), ValueError, "x"),
+    ("privacy.roc_auc", lambda: privacy.roc_auc([0, 2], [0.1, 0.2]), ValueError, "is_member"),
+    ("privacy.tpr_at_fpr", lambda: privacy.tpr_at_fpr([0, 1], [0.1, 0.2], fpr=0.0),
+     ValueError, "fpr"),
+    ("privacy.dense_layers", lambda: privacy.dense_layers("ae"), TypeError, "model"),
+    ("privacy.per_example_gradients",
+     lambda: privacy.per_example_gradients(None, MAT, method="pfor"), ValueError, "method"),
+    ("privacy.clip_gradients", lambda: privacy.clip_gradients([np.ones((2, 3))], 0.0),
+     ValueError, "l2_norm_clip"),
+    ("privacy.dp_sgd_gradient",
+     lambda: privacy.dp_sgd_gradient(None, MAT, l2_norm_clip=1.0, noise_multiplier=1.0,
+                                     expected_batch_size=0.0),
+     ValueError, "expected_batch_size"),
+    ("privacy.poisson_batches", lambda: next(privacy.poisson_batches(10, 1.5, 3)), ValueError,
+     "sampling_rate"),
+    ("privacy.dp_sgd_train",
+     lambda: privacy.dp_sgd_train(None, MAT, None, sampling_rate=0.5, noise_multiplier=-1.0,
+                                  steps=1, l2_norm_clip=1.0),
+     ValueError, "noise_multiplier"),
+    ("privacy.epsilon", lambda: privacy.epsilon(1.0, 0.1, 10, 1.0), ValueError, "delta"),
 ]
 
 
