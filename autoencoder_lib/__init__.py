@@ -19,7 +19,9 @@ Modules, named by their job:
   (its Keras layers in :mod:`autoencoder_lib.text_layers`);
 - :mod:`autoencoder_lib.features`: encoding in batches, linear probes, precision@k retrieval;
 - :mod:`autoencoder_lib.detection`: thresholds chosen on validation scores, detector metric tables;
-- :mod:`autoencoder_lib.vae`: the variational autoencoder, its KL term and the IWAE bound.
+- :mod:`autoencoder_lib.vae`: the variational autoencoder, its KL term and the IWAE bound;
+- :mod:`autoencoder_lib.learned_codec`: a learned image codec (GDN, factorized prior, scale
+  hyperprior) that writes real bytes.
 
 Importing the package does not import TensorFlow, so
 ``reproducibility.quiet_tensorflow()`` can still run before it.

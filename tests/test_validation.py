@@ -4,6 +4,7 @@ function names its bad argument, and what the TensorFlow-free modules may import
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import re
 import subprocess
@@ -24,6 +25,7 @@ from autoencoder_lib import (
     detection,
     features,
     gradcheck,
+    learned_codec,
     metrics,
     models,
     noise,
@@ -998,6 +1000,52 @@ BAD += [
     ("privacy.epsilon", lambda: privacy.epsilon(1.0, 0.1, 10, 1.0), ValueError, "delta"),
 ]
 
+# 第8章 8.7节: the learned codec.
+BAD += [
+    ("learned_codec.GDN", lambda: learned_codec.GDN(inverse="yes"), TypeError, "inverse"),
+    ("learned_codec.scale_indices", lambda: learned_codec.scale_indices("1.0"), TypeError,
+     "scales"),
+    ("learned_codec.scale_indices", lambda: learned_codec.scale_indices([0.5, np.nan]),
+     ValueError, "scales"),
+    ("learned_codec.gaussian_pmf_table", lambda: learned_codec.gaussian_pmf_table(0),
+     ValueError, "radius"),
+    ("learned_codec.HyperpriorCodec", lambda: learned_codec.HyperpriorCodec(lam=0), ValueError,
+     "lam"),
+    ("learned_codec.HyperpriorCodec", lambda: learned_codec.HyperpriorCodec(1.0, filters=0),
+     ValueError, "filters"),
+    ("learned_codec.HyperpriorCodec",
+     lambda: learned_codec.HyperpriorCodec(1.0, latent_channels=2.0), TypeError,
+     "latent_channels"),
+    ("learned_codec.HyperpriorCodec",
+     lambda: learned_codec.HyperpriorCodec(1.0, nonlinearity="tanh"), ValueError,
+     "nonlinearity"),
+    ("learned_codec.HyperpriorCodec",
+     lambda: learned_codec.HyperpriorCodec(1.0, decoder_rounding=1), TypeError,
+     "decoder_rounding"),
+    ("learned_codec.HyperpriorCodec.compress", lambda: _codec().compress(np.zeros((2, 28, 28, 3))),
+     ValueError, "images"),
+    ("learned_codec.HyperpriorCodec.compress", lambda: _codec().compress(np.zeros((28, 28))),
+     ValueError, "images"),
+    ("learned_codec.HyperpriorCodec.compress",
+     lambda: _codec().compress(np.full((1, 28, 28), 2.0)), ValueError, "images"),
+    ("learned_codec.HyperpriorCodec.compress",
+     lambda: _codec().compress(np.full((1, 28, 28), np.nan)), ValueError, "images"),
+    ("learned_codec.HyperpriorCodec.decompress", lambda: _codec().decompress("abcd", 1),
+     TypeError, "data"),
+    ("learned_codec.HyperpriorCodec.decompress", lambda: _codec().decompress(b"abc", 1),
+     ValueError, "data"),
+    ("learned_codec.HyperpriorCodec.decompress", lambda: _codec().decompress(b"", -1),
+     ValueError, "n_images"),
+]
+
+
+@functools.cache
+def _codec():
+    """One tiny learned codec, built on first use, for the rows that call its methods."""
+    codec = learned_codec.HyperpriorCodec(1.0, filters=4, latent_channels=2, hyper_channels=2)
+    codec.build()
+    return codec
+
 
 def _sgd():
     return numpy_ae.SGD(0.1)
@@ -1104,6 +1152,8 @@ NOTHING_TO_VALIDATE = {
     "text_layers.ConcatCode": "no argument of its own",
     "text_layers.NotPadding": "no argument of its own",
     "sparse_ae.sum_squared_error": "tensors inside Keras training: Keras checks them",
+    "learned_codec.FactorizedPrior": "no argument of its own",
+    "learned_codec.gaussian_likelihood": "tensors inside Keras training: Keras checks them",
 }
 
 
