@@ -818,6 +818,35 @@ BAD = [
     ("compression.tiled_codec_roundtrip",
      lambda: compression.tiled_codec_roundtrip(IMG, "png", columns=1.5),
      TypeError, "columns"),
+    ("compression.codec_roundtrip",
+     lambda: compression.codec_roundtrip(IMG, "webp", quality=100.5), ValueError, "quality"),
+    ("compression.quantizer_sweep", lambda: _qsweep(steps=[0.5, 0.0]), ValueError, "steps[1]"),
+    ("compression.quantizer_sweep", lambda: _qsweep(steps=0.5), TypeError, "steps"),
+    ("compression.quantizer_sweep", lambda: _qsweep(codes_test=MAT[:, :4]), ValueError,
+     "codes_test"),
+    ("compression.quantizer_sweep", lambda: _qsweep(images=MAT[:4]), ValueError, "images"),
+    ("compression.quantizer_sweep", lambda: _qsweep(decode="pca"), TypeError, "decode"),
+    ("compression.quantizer_sweep", lambda: _qsweep(decode=lambda z: z[:2]), ValueError,
+     "decode"),
+    ("compression.codec_sweep", lambda: compression.codec_sweep(IMG, "jpeg"), ValueError,
+     "qualities"),
+    ("compression.codec_sweep", lambda: compression.codec_sweep(IMG, "jpeg", [10, 2.5]),
+     TypeError, "qualities[1]"),
+    ("compression.codec_sweep", lambda: compression.codec_sweep(IMG, "png", [10]), ValueError,
+     "qualities"),
+    ("compression.codec_sweep", lambda: compression.codec_sweep(IMG, "png", files=1),
+     TypeError, "files"),
+    ("compression.psnr_at_rate", lambda: compression.psnr_at_rate([], 1.0), ValueError, "points"),
+    ("compression.psnr_at_rate", lambda: compression.psnr_at_rate([(1.0, P)], 1.0), TypeError,
+     "points[0]"),
+    ("compression.psnr_at_rate", lambda: compression.psnr_at_rate(_rate_points(), -1.0),
+     ValueError, "bits"),
+    ("compression.psnr_at_rate",
+     lambda: compression.psnr_at_rate(_rate_points(), 1.0, rate="bytes"), ValueError, "rate"),
+    ("compression.psnr_at_rate",
+     lambda: compression.psnr_at_rate(_rate_points() + [compression.RatePoint(0, 2.0, P[:1])],
+                                      1.0),
+     ValueError, "points"),
     # plotting
     ("plotting.plot_image_rows", lambda: plotting.plot_image_rows([], []), ValueError, "rows"),
     ("plotting.plot_image_rows", lambda: _rows(titles=["t"]), ValueError, "titles"),
@@ -1107,6 +1136,16 @@ SYMBOLS = np.array([[0, 1], [1, 0]], dtype=np.int32)
 
 def _fit(symbols=SYMBOLS, **kwargs):
     return compression.fit_symbol_model(symbols, **kwargs)
+
+
+def _qsweep(**kwargs):
+    args = {"codes_train": MAT, "codes_test": MAT, "images": MAT, "steps": [0.5],
+            "decode": lambda z: np.clip(z, 0, 1)} | kwargs
+    return compression.quantizer_sweep(**args)
+
+
+def _rate_points():
+    return [compression.RatePoint(1, 10.0, P)]
 
 
 def _rows(rows=None, labels=("a",), **kwargs):
