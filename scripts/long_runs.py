@@ -80,6 +80,11 @@ def _vae_summary(result):
             f"-ELBO {result['neg_elbo']:.2f}  {iwae}"]
 
 
+def _curves_summary(result):
+    return [f"{name:<11} step {p['step']:<5g} {p['bits']:7.1f} bits/image  {p['psnr']:6.2f} dB"
+            for name in ("autoencoder", "pca") for p in result[name]]
+
+
 #: Every long run, by name (the name is its record's file name without ``.json``).
 RUNS: dict[str, LongRun] = {
     "latent_sweep_long": LongRun(
@@ -94,6 +99,12 @@ RUNS: dict[str, LongRun] = {
         capture="dae_summary", switch="CH5_DAE_SIZE", value="large",
         about="5.6: the larger denoiser, 5x5 kernels, batch 128, 4 epochs (about 4 min)",
         summary=_denoiser_summary),
+    "compression_curves": LongRun(
+        notebook="book/ch06_applications/6_1_compression.ipynb",
+        record="book/ch06_applications/compression_curves.json",
+        capture="compression_curves", switch="CH6_COMP_EPOCHS", value="8",
+        about="6.1 as CI runs it: the AE and PCA rate-PSNR curves, per test image (about 1 min)",
+        summary=_curves_summary),
     "vae_long": LongRun(
         notebook="book/ch06_applications/6_4_vae.ipynb",
         record="book/ch06_applications/vae_long.json",
@@ -176,7 +187,7 @@ def main(argv: list[str], *, prog: str = "scripts/long_runs.py", name: str | Non
     args = parser.parse_args(argv)
     if name is None and (args.list or not args.name):
         for n, run in RUNS.items():
-            print(f"{n:<18} {run.record:<45} {run.about}")
+            print(f"{n:<18} {run.record:<48} {run.about}")
         return 0 if args.list else 2
     # The command as it was run, with every option spelled out: the record's "command".
     words = [prog] if name else [prog, args.name]

@@ -79,3 +79,16 @@ def test_a_run_writes_the_one_layout(tmp_path, monkeypatch, prog, name, argv, co
     assert written["result"] == {"epochs": epochs, "rows": rows}
     assert seen["env"] == {"CH5_SWEEP_EPOCHS": str(epochs)} and seen["capture"] == "rows"
     assert seen["notebook"] == ROOT / "book" / "ch05_practice" / "5_4_latent_sweep.ipynb"
+
+
+def test_the_compression_curves_hold_each_steps_per_image_psnr():
+    record = json.loads((ROOT / long_runs.RUNS["compression_curves"].record)
+                        .read_text(encoding="utf-8"))
+    result = record["result"]
+    assert 'n=1000, seed=0' in result["settings"]["test_images"]
+    for key in ("autoencoder", "pca"):
+        assert len(result[key]) >= 4
+        for point in result[key]:
+            assert set(point) == {"step", "bits", "ideal_bits", "psnr", "items"}
+            assert len(point["items"]) == 1000
+            assert abs(sum(point["items"]) / 1000 - point["psnr"]) < 1e-3
