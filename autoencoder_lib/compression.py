@@ -651,7 +651,7 @@ class RatePoint(NamedTuple):
 
     @property
     def psnr(self) -> float:
-        """Mean of ``items``: the test PSNR of this setting in dB."""
+        """The test PSNR of this setting in dB, the mean of ``items``."""
         return float(np.mean(self.items))
 
     @property
