@@ -29,6 +29,7 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -55,6 +56,7 @@ class LongRun:
     switch: str  # the environment variable the notebook reads
     value: str | None = None  # the switch's value; None: --epochs N sets it
     default_epochs: int = 30
+    reads: tuple[str, ...] = ()  # records the notebook reads, from the repository root
     result: Callable[[object, int | None], dict] = lambda value, epochs: value
     summary: Callable[[dict], list[str]] = lambda result: []
 
@@ -85,6 +87,12 @@ def _curves_summary(result):
             for name in ("autoencoder", "pca") for p in result[name]]
 
 
+def _codec_summary(result):
+    return [f"lambda={p['lam']:<5g} {p['bits']:7.1f} bits/image  {p['psnr']:6.2f} dB  "
+            f"(y {p['y_bits']:.0f} + z {p['z_bits']:.0f}; factorized {p['fact_bits']:.0f})  "
+            f"{p['train_seconds']:.0f} s" for p in result["points"]]
+
+
 #: Every long run, by name (the name is its record's file name without ``.json``).
 RUNS: dict[str, LongRun] = {
     "latent_sweep_long": LongRun(
@@ -111,10 +119,18 @@ RUNS: dict[str, LongRun] = {
         capture="vae_summary", switch="CH6_VAE_EPOCHS",
         about="6.4: the VAE trained longer (about 10 min for 30 epochs)",
         summary=_vae_summary),
+    "codec_long": LongRun(
+        notebook="book/ch08_summary/8_7_learned_codec.ipynb",
+        record="book/ch08_summary/codec_long.json",
+        capture="codec_summary", switch="CH8_CODEC_EPOCHS", default_epochs=12,
+        reads=("book/ch06_applications/compression_curves.json",),
+        about="8.7: the learned codec's lambda sweep, five models (about 35 min for 12 epochs)",
+        summary=_codec_summary),
 }
 
 
-def run_notebook_copy(notebook: Path, env: dict[str, str], capture: str) -> tuple[object, dict]:
+def run_notebook_copy(notebook: Path, env: dict[str, str], capture: str,
+                      reads: tuple[str, ...] = ()) -> tuple[object, dict]:
     """Execute a copy of ``notebook`` with ``env`` set.
 
     Returns ``json.loads`` of the kernel variable ``capture``, and the run's facts.
@@ -129,8 +145,15 @@ def run_notebook_copy(notebook: Path, env: dict[str, str], capture: str) -> tupl
     load_before = os.getloadavg()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
+        # The copy runs where the notebook sits, in a mirror of the repository
+        # that holds only the records it reads.
+        for read in reads:
+            (Path(tmp) / read).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / read, Path(tmp) / read)
+        cwd = Path(tmp) / notebook.resolve().parent.relative_to(ROOT)
+        cwd.mkdir(parents=True, exist_ok=True)
         NotebookClient(nb, timeout=None, kernel_name="python3",
-                       resources={"metadata": {"path": tmp}}).execute()
+                       resources={"metadata": {"path": str(cwd)}}).execute()
     elapsed = time.perf_counter() - start
     load_after = os.getloadavg()
     facts = {
@@ -203,7 +226,8 @@ def main(argv: list[str], *, prog: str = "scripts/long_runs.py", name: str | Non
             parser.error(f"--epochs must be positive, got {epochs}")
         value, options = str(epochs), ["--epochs", str(epochs)]
     command = " ".join(words + options)
-    captured, facts = run_notebook_copy(ROOT / run.notebook, {run.switch: value}, run.capture)
+    captured, facts = run_notebook_copy(ROOT / run.notebook, {run.switch: value}, run.capture,
+                                        run.reads)
     result = run.result(captured, epochs)
     write_record(ROOT / run.record, make_record(facts, command, result))
     for line in run.summary(result):

@@ -62,8 +62,8 @@ def test_a_fixed_setting_takes_no_epochs():
 def test_a_run_writes_the_one_layout(tmp_path, monkeypatch, prog, name, argv, command):
     seen = {}
 
-    def fake_run(notebook, env, capture):
-        seen.update(notebook=notebook, env=env, capture=capture)
+    def fake_run(notebook, env, capture, reads=()):
+        seen.update(notebook=notebook, env=env, capture=capture, reads=reads)
         return [{"k": 2, "ae": 1.0, "pca": 2.0, "seconds": 3.14159}], dict(FACTS)
 
     record = tmp_path / "latent_sweep_long.json"
@@ -79,6 +79,14 @@ def test_a_run_writes_the_one_layout(tmp_path, monkeypatch, prog, name, argv, co
     assert written["result"] == {"epochs": epochs, "rows": rows}
     assert seen["env"] == {"CH5_SWEEP_EPOCHS": str(epochs)} and seen["capture"] == "rows"
     assert seen["notebook"] == ROOT / "book" / "ch05_practice" / "5_4_latent_sweep.ipynb"
+    assert seen["reads"] == ()
+
+
+@pytest.mark.parametrize("name", sorted(long_runs.RUNS))
+def test_the_records_a_run_reads_are_in_the_repository(name):
+    # The copy runs in a temporary mirror that holds only these files.
+    for read in long_runs.RUNS[name].reads:
+        assert (ROOT / read).is_file(), read
 
 
 def test_the_compression_curves_hold_each_steps_per_image_psnr():
