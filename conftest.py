@@ -52,6 +52,7 @@ NOTEBOOK_BUDGETS = {
     "book/ch08_*/8_4_*.ipynb": 90,
     "book/ch08_*/8_5_*.ipynb": 90,
     "book/ch08_*/8_6_*.ipynb": 90,
+    "book/ch08_*/8_7_*.ipynb": 90,
     "book/ch09_faq/9_4_*.ipynb": 120,
 }
 

@@ -157,6 +157,9 @@ _TOY = "book/ch08_summary/8_4_sae_toy.ipynb"
 _FEAT = "book/ch08_summary/8_5_sae_features.ipynb"
 _HIGHER = ("高于", "低于", "分不出高下")
 _NB86 = "book/ch08_summary/8_6_privacy.ipynb"
+_NB87 = "book/ch08_summary/8_7_learned_codec.ipynb"
+_PSNR87 = ("高于", "低于", "与它分不出高下")
+_BITS87 = ("更费比特", "更省比特", "与它分不出高下")
 _CHANCE86 = ("高于", "低于", "与瞎猜分不出高下")  # AUC or TPR against chance
 CH8: list[Row] = [
     # 8.4: per true feature (paired over the same truth), TopK SAE - dictionary learning.
@@ -199,6 +202,23 @@ CH8: list[Row] = [
     # 8.6: overfit AE over seeds: AUC minus chance.
     Row(_NB86, "ch8_priv_long_main_gap", "ch8_priv_long_main_gap_lo",
         "ch8_priv_long_main_gap_hi", "ch8_priv_long_main_word", _CHANCE86, "seeds"),
+    # 8.7: the CI codec's bits, scale hyperprior (y + z) - factorized prior, same latents.
+    Row(_NB87, "ch8_codec_ci_hyper_vs_fact", "ch8_codec_ci_hyper_vs_fact_low",
+        "ch8_codec_ci_hyper_vs_fact_high", "ch8_codec_ci_hyper_vs_fact_word", _BITS87,
+        "test items"),
+    # 8.7: the CI codec's PSNR minus each rival's at the same rate.
+    *(Row(_NB87, f"ch8_codec_ci_vs_{r}", f"ch8_codec_ci_vs_{r}_low", f"ch8_codec_ci_vs_{r}_high",
+          f"ch8_codec_ci_vs_{r}_word", _PSNR87, "test items") for r in ("jpeg", "webp", "ae")),
+    # 8.7, long run: a setting's PSNR minus a rival's at the same rate; the long
+    # curve at the CI point's rate minus the CI point (training length).
+    *(Row(_NB87, f"ch8_codec_{k}", f"ch8_codec_{k}_low", f"ch8_codec_{k}_high",
+          f"ch8_codec_{k}_word", _PSNR87, "test items")
+      for k in ("long_lo_vs_ae", "long_mid_vs_webp", "long_mid_vs_jpeg", "long_hi_vs_webp",
+                "len_gain")),
+    # 8.7, long run: validation objective R + lambda D of a variant minus the chosen one.
+    *(Row(_NB87, f"ch8_codec_choice_{k}", f"ch8_codec_choice_{k}_low",
+          f"ch8_codec_choice_{k}_high", f"ch8_codec_choice_{k}_word",
+          ("更差", "更好", "与它分不出高下"), "test items") for k in ("noise", "relu")),
 ]
 
 INVENTORY = CH2_5 + CH6_10 + CH8
