@@ -295,6 +295,13 @@ class HyperpriorCodec(keras.Model):
         Channels of ``z`` (M_h).
     seed : int, default 0
         Seed of the training noise.
+    decoder_rounding : bool, default True
+        In training, feed ``g_s`` the rounded latents with a straight-through
+        gradient (the rate term still uses the noisy ones; Minnen and Singh
+        2020); ``False`` feeds it the noisy latents, as in Ballé et al. 2018.
+    nonlinearity : {"gdn", "relu"}, default "gdn"
+        Between the transforms' convolutions: GDN / inverse GDN, or ReLU (the
+        comparison of 第8章 8.7节).
     """
 
     #: The symbols of ``y`` are coded in ``-Y_RADIUS … Y_RADIUS``.
@@ -317,6 +324,7 @@ class HyperpriorCodec(keras.Model):
         self.nonlinearity = _v.check_choice(nonlinearity, ["gdn", "relu"], "nonlinearity")
         layers = keras.layers
         n, m, mh = self.filters, self.latent_channels, self.hyper_channels
+
         def act(inverse):
             return GDN(inverse=inverse) if self.nonlinearity == "gdn" else layers.ReLU()
 
